@@ -1,0 +1,31 @@
+# Two commands to start: `make serve` and `make test` (see README.md).
+# The Makefile only bootstraps .venv; the work is done by the invoke tasks in tasks.py.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INVOKE := $(BIN)/invoke
+
+.PHONY: serve build test clean
+
+$(VENV)/.installed-base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $@
+
+serve: $(VENV)/.installed-base
+	$(INVOKE) serve
+
+build: $(VENV)/.installed-base
+	$(INVOKE) build $(if $(PUBLISH),--publish)
+
+test: $(VENV)/.installed-dev
+	$(INVOKE) test
+
+clean:
+	rm -rf output output.* cache

@@ -1,0 +1,135 @@
+"""Pelican settings for Casebook (development: `make serve`, `make build`).
+
+publishconf.py extends these for the production build.
+"""
+
+AUTHOR = "Casebook editors"
+SITENAME = "Casebook"
+SITESUBTITLE = "Customer service, learned from real stories"
+SITE_DESCRIPTION = (
+    "Case studies of customer service done well and badly, from Disney to the corner "
+    "salon, with the takeaways and lessons a support team can use on Monday."
+)
+SITEURL = ""
+
+PATH = "content"
+ARTICLE_PATHS = ["stories"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
+DEFAULT_CATEGORY = "Case studies"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["casebook", "callouts", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+
+# -- URLs: folders with index.html ---------------------------------------------
+ARTICLE_URL = "stories/{slug}/"
+ARTICLE_SAVE_AS = "stories/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "themes/{slug}/"
+TAG_SAVE_AS = "themes/{slug}/index.html"
+TAGS_URL = "themes/"
+TAGS_SAVE_AS = "themes/index.html"
+CATEGORY_URL = "categories/{slug}/"
+CATEGORY_SAVE_AS = "categories/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+INDEX_SAVE_AS = "index.html"
+COMPANY_URL = "companies/{slug}/"
+COMPANY_SAVE_AS = "companies/{slug}/index.html"
+COMPANIES_URL = "companies/"
+COMPANIES_SAVE_AS = "companies/index.html"
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404", "robots"]
+ROBOTS_SAVE_AS = "robots.txt"
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
+DEFAULT_PAGINATION = False
+HOME_LATEST = 6  # case studies on the home page
+SUMMARY_MAX_LENGTH = 40
+
+# -- Feeds ---------------------------------------------------------------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = None
+TAG_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# -- Callouts (plugins/callouts) -----------------------------------------------
+# Adding a type here is all it takes to get its syntax, badge and index page.
+CALLOUTS_TYPES = {
+    "takeaway": {
+        "label": "Takeaway",
+        "plural": "Takeaways",
+        "description": "Something a team can do differently on its next shift.",
+    },
+    "lesson": {
+        "label": "Lesson",
+        "plural": "Lessons",
+        "description": "The principle a story teaches, true beyond the company it happened to.",
+    },
+}
+
+# -- Markdown ------------------------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+# -- Sitemap (pelican-sitemap) -------------------------------------------------
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+    "exclude": ["^tag/", "^category/", "^author/", "^drafts/", "^404"],
+}
+
+# -- Templates -----------------------------------------------------------------
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+CASEBOOK_JSON_LD = False  # on in publishconf.py
+CASEBOOK_ASSET_VERSION = ""  # cache-busting query string, set in publish builds
+
+# -- Caching: a one-post edit under `make serve` re-reads only that post --------
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CACHE_PATH = "cache/dev"
+DELETE_OUTPUT_DIRECTORY = False
+RELATIVE_URLS = False
+
+# -- Themes: the curated tag vocabulary (shown on tag pages, checked by lint) --
+CASEBOOK_THEMES = {
+    "service recovery": "Putting things right after something has gone wrong, and keeping the customer.",
+    "empowerment": "Giving front-line staff the authority to solve a problem where it happens.",
+    "customer experience": "Everything a customer sees, hears and feels, not only the transaction.",
+    "attention to detail": "The small things in a setting that tell customers whether anyone cares.",
+    "employee engagement": "Morale, pride and energy of the people who serve customers.",
+    "consistency": "The same good service every time, in every place, from every person.",
+    "empathy": "Seeing the situation through the customer's eyes before acting.",
+    "first impressions": "Greeting, welcome and the first seconds of an encounter.",
+    "last impressions": "How an encounter ends, and what the customer carries away.",
+    "follow-up": "Checking in after the moment has passed, before the customer has to ask.",
+    "leadership": "What managers do, say and measure that shapes how staff serve.",
+    "policies": "Rules, layers and procedures that help customers or stand in their way.",
+    "training": "How service is taught, rehearsed and kept alive.",
+    "loyalty": "Why customers stay, return and tell others, and why they leave.",
+    "communication": "Listening, courtesy and the words that carry a service culture.",
+}

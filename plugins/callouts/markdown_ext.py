@@ -1,0 +1,363 @@
+"""Takeaway and lesson callouts for Python-Markdown.
+
+Authors write GitHub/Obsidian style callouts, which stay readable blockquotes in
+any Markdown preview::
+
+    > [!takeaway] Give the front line authority {#front-line}
+    > Staff who can fix a problem on the spot keep customers.
+
+``> [!lesson]- Title`` makes a collapsible callout (``+`` starts it open).
+
+``pymdownx.quotes`` parses the blockquote form; this extension adds what it
+lacks: a closed list of types, stable ids, an accessible ``<aside>``, a record
+of every callout on the ``Markdown`` instance (``md.callouts``) and the
+author's mistakes with their source line (``md.callout_problems``).
+
+It imports nothing from Pelican: it can be tested on a string.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import asdict, dataclass, field
+
+from markdown import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
+from pymdownx.quotes import QuotesExtension
+
+# The source line of each callout travels inside its title between two
+# private-use characters, from the preprocessor to the treeprocessor.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+EXPLICIT_ID_RE = re.compile(r"\s*\{\s*#([A-Za-z][\w:.-]*)\s*\}\s*$")
+
+DEFAULT_TYPES = {
+    "takeaway": {
+        "label": "Takeaway",
+        "plural": "Takeaways",
+        "description": "What to do differently on Monday morning.",
+    },
+    "lesson": {
+        "label": "Lesson",
+        "plural": "Lessons",
+        "description": "The principle a story teaches.",
+    },
+}
+
+
+@dataclass
+class Callout:
+    """One callout as written in one document."""
+
+    type: str
+    id: str
+    title: str
+    title_html: str
+    text: str
+    html: str
+    line: int
+    collapsible: bool = False
+    anchor: str = ""  # its id on the type's index page (unique across the site)
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+
+@dataclass
+class _Document:
+    used_ids: dict[str, int] = field(default_factory=dict)
+    explicit_ids: dict[str, int] = field(default_factory=dict)
+
+
+class CalloutLinePreprocessor(Preprocessor):
+    """Stamp every callout header line with its line number in the source."""
+
+    HEADER_RE = re.compile(r"^([ \t]*(?:>[ ]?)+)[ ]*(\[![\w-]+(?:[ ]*\|[ ]*[\w-]+)*\][-+]?)[ ]?(.*)$")
+    FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+    def run(self, lines: list[str]) -> list[str]:
+        fence = None
+        for number, line in enumerate(lines, start=1):
+            m = self.FENCE_RE.match(line)
+            if m:
+                if fence is None:
+                    fence = m.group(1)[0] * len(m.group(1))
+                elif m.group(1).startswith(fence):
+                    fence = None
+                continue
+            if fence is not None or "[!" not in line:
+                continue
+            m = self.HEADER_RE.match(line)
+            if m:
+                quote, marker, title = m.groups()
+                lines[number - 1] = f"{quote}{marker} {MARK_OPEN}{number}{MARK_CLOSE}{title}"
+        return lines
+
+
+class CalloutTreeprocessor(Treeprocessor):
+    """Turn the blockquotes pymdownx.quotes marked as callouts into asides."""
+
+    def __init__(self, md, extension: CalloutsExtension):
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, root: etree.Element) -> None:
+        quotes = [b for b in root.iter("blockquote") if b.get("data-alert")]
+        if not quotes:
+            return
+        top_level = {id(child) for child in root}
+        doc = _Document()
+        for quote in quotes:
+            self.convert(quote, top_level=id(quote) in top_level, doc=doc)
+
+    # -- one callout -------------------------------------------------------
+    def convert(self, quote: etree.Element, top_level: bool, doc: _Document) -> None:
+        md = self.md
+        types = self.ext.types
+        kind = quote.get("data-alert").split()[0]
+        collapse = quote.get("data-alert-collapse", "")
+        children = list(quote)
+        title_el = children[0] if children else etree.Element("p")
+        body = children[1:]
+
+        line = self._take_line(title_el)
+        self._raw_html_as_text(title_el)
+        explicit_id = self._take_explicit_id(title_el)
+        title_text = self._text(title_el).strip()
+        problems = md.callout_problems
+
+        if kind not in types:
+            near = difflib.get_close_matches(kind, list(types), n=1, cutoff=0.5)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            problems.append(Problem(line, f"unknown callout type {kind!r} ({hint}known: {', '.join(sorted(types))})"))
+        label = types.get(kind, {}).get("label", kind.title())
+        if not title_text:
+            problems.append(Problem(line, f"{label.lower()} callout has no title: write it after [!{kind}]"))
+            title_el = etree.Element("p")
+            title_el.text = label
+            title_text = label
+        if not any(self._text(el).strip() or len(el) for el in body):
+            problems.append(Problem(line, f"{label.lower()} callout {title_text!r} has an empty body"))
+        if not top_level:
+            problems.append(
+                Problem(
+                    line,
+                    f"{label.lower()} callout {title_text!r} is nested inside a list or quote and "
+                    "cannot be indexed: move it to the top level of the article",
+                )
+            )
+
+        if explicit_id:
+            if explicit_id in doc.explicit_ids:
+                problems.append(
+                    Problem(
+                        line,
+                        f"duplicate callout id {explicit_id!r} "
+                        f"(already used on line {doc.explicit_ids[explicit_id]})",
+                    )
+                )
+                callout_id = self._unique(explicit_id, doc)
+            else:
+                doc.explicit_ids[explicit_id] = line
+                callout_id = explicit_id
+                doc.used_ids[callout_id] = line
+        else:
+            callout_id = self._unique(self.ext.slugify(title_text, "-") or kind, doc)
+
+        scope = getattr(md, "document_key", "")
+        anchor = f"{scope}--{callout_id}" if scope else callout_id
+        if top_level and kind in types:
+            md.callouts.append(
+                Callout(
+                    type=kind,
+                    id=callout_id,
+                    title=title_text,
+                    title_html=self._inner_html(title_el),
+                    text=" ".join(" ".join(self._text(el) for el in body).split()),
+                    html="".join(self._outer_html(el) for el in body),
+                    line=line,
+                    collapsible=bool(collapse),
+                    anchor=anchor,
+                )
+            )
+        self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
+
+    def _build(self, quote, kind, label, callout_id, anchor, title_el, body, collapse):
+        tail = quote.tail
+        quote.clear()
+        quote.tail = tail
+        quote.tag = "aside"
+        quote.set("class", f"callout callout-{kind}")
+        quote.set("aria-labelledby", callout_id)
+        quote.set("data-callout", kind)
+
+        container = quote
+        if collapse:
+            container = etree.SubElement(quote, "details")
+            if collapse == "open":
+                container.set("open", "")
+            head = etree.SubElement(container, "summary", {"class": "callout-head"})
+        else:
+            head = etree.SubElement(quote, "div", {"class": "callout-head"})
+        badge = etree.SubElement(head, "span", {"class": "callout-badge"})
+        badge.text = label
+        heading = etree.SubElement(head, self.ext.getConfig("heading"), {"class": "callout-title", "id": callout_id})
+        heading.text = title_el.text
+        for child in title_el:
+            heading.append(child)
+
+        content = etree.SubElement(container, "div", {"class": "callout-body"})
+        for el in body:
+            content.append(el)
+
+        links = etree.SubElement(container, "p", {"class": "callout-links"})
+        self_link = etree.SubElement(links, "a", {"class": "callout-self", "href": f"#{callout_id}"})
+        self_link.text = f"Link to this {label.lower()}"
+        index_href = self.ext.getConfig("index_href")
+        if index_href and kind in self.ext.types:
+            plural = self.ext.types[kind].get("plural", label + "s")
+            self_link.tail = " "
+            to_index = etree.SubElement(
+                links, "a", {"class": "callout-index", "href": index_href(kind, anchor)}
+            )
+            to_index.text = f"All {plural.lower()}"
+
+    # -- helpers -------------------------------------------------------------
+    @staticmethod
+    def _take_line(title_el: etree.Element) -> int:
+        m = MARK_RE.search(title_el.text or "")
+        if not m:
+            return 0
+        title_el.text = (title_el.text[: m.start()] + title_el.text[m.end():]).lstrip() or None
+        return int(m.group(1))
+
+    def _raw_html_as_text(self, title_el: etree.Element) -> None:
+        """A title is text: raw HTML in it is shown as written, never rendered."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def plain(text):
+            if not text or "\x02" not in text:
+                return text
+            return HTML_PLACEHOLDER_RE.sub(lambda m: str(stash[int(m.group(1))]), text)
+
+        for el in title_el.iter():
+            el.text = plain(el.text)
+            if el is not title_el:
+                el.tail = plain(el.tail)
+
+    @staticmethod
+    def _take_explicit_id(title_el: etree.Element) -> str:
+        last = title_el[-1] if len(title_el) else None
+        text = (last.tail if last is not None else title_el.text) or ""
+        m = EXPLICIT_ID_RE.search(text)
+        if not m:
+            return ""
+        rest = text[: m.start()].rstrip() or None
+        if last is not None:
+            last.tail = rest
+        else:
+            title_el.text = rest
+        return m.group(1)
+
+    @staticmethod
+    def _unique(candidate: str, doc: _Document) -> str:
+        value, n = candidate, 1
+        while value in doc.used_ids:
+            n += 1
+            value = f"{candidate}-{n}"
+        doc.used_ids[value] = 1
+        return value
+
+    def _text(self, el: etree.Element) -> str:
+        text = "".join(el.itertext()).replace(AMP_SUBSTITUTE, "&")
+        return HTML_PLACEHOLDER_RE.sub("", text)
+
+    def _outer_html(self, el: etree.Element) -> str:
+        html = self.md.serializer(el)
+        for processor in self.md.postprocessors:
+            if not isinstance(processor, StrayMarkerPostprocessor):
+                html = processor.run(html)
+        return html
+
+    def _inner_html(self, el: etree.Element) -> str:
+        html = self._outer_html(el)
+        start, end = html.find(">") + 1, html.rfind("<")
+        return html[start:end].strip() if 0 < start <= end else ""
+
+
+class StrayMarkerPostprocessor(Postprocessor):
+    """A [!type] line that did not open a quote block: report it, drop the stamp."""
+
+    def run(self, text: str) -> str:
+        if MARK_OPEN not in text:
+            return text
+
+        def report(m):
+            self.md.callout_problems.append(
+                Problem(
+                    int(m.group(1)),
+                    "callout marker is not at the start of a quote block: "
+                    "leave a blank line before the '> [!type] Title' line",
+                )
+            )
+            return ""
+
+        return MARK_RE.sub(report, text)
+
+
+class CalloutsExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {
+            "types": [DEFAULT_TYPES, "Allowed callout types: {name: {label, plural, description}}"],
+            "heading": ["h2", "Tag of a callout's heading"],
+            "index_href": ["", "Callable (type, anchor) -> href of the callout on its index page"],
+            "slugify": [slugify_unicode, "Callable (text, separator) -> id"],
+        }
+        super().__init__(**kwargs)
+        self.types = self.getConfig("types")
+        self.slugify = self.getConfig("slugify")
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        QuotesExtension(callouts=True).extendMarkdown(md)
+        # Every quote marked as a callout is converted here, so pymdownx's own
+        # conversion has nothing left to do: skip its walk over the tree.
+        md.treeprocessors.deregister("quotes")
+        md.preprocessors.register(CalloutLinePreprocessor(md), "callout_lines", 28)
+        # After inline parsing (20) so titles carry their markup; before toc (5)
+        # so heading ids never collide with callout ids.
+        md.treeprocessors.register(CalloutTreeprocessor(md, self), "callouts", 19.99)
+        md.postprocessors.register(StrayMarkerPostprocessor(md), "callout_stray_markers", 5)
+        # One extension object serves many documents (Pelican reuses it), so
+        # the per-document results live on ``md`` and are cleared by md.reset().
+        state = _DocumentResults(md)
+        md.registerExtension(state)
+        state.reset()
+
+
+class _DocumentResults:
+    """Clears ``md.callouts`` and ``md.callout_problems`` when ``md.reset()`` runs."""
+
+    def __init__(self, md):
+        self.md = md
+
+    def reset(self):
+        self.md.callouts = []
+        self.md.callout_problems = []
+
+
+def callout_to_dict(callout: Callout) -> dict:
+    return asdict(callout)
+
+
+def makeExtension(**kwargs):
+    return CalloutsExtension(**kwargs)

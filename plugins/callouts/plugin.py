@@ -1,0 +1,258 @@
+"""Callouts across the site: index pages, playbook, related lessons, JSON, feed.
+
+Each callout is parsed once, while its article's Markdown is converted
+(``markdown_ext``); the reader hands the records to :func:`keep_records`,
+which stores them in the article's metadata, so they are cached with it.
+Everything here reads those records; no article HTML is parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from functools import partial
+
+from blinker import signal
+from markupsafe import escape
+from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+from .markdown_ext import DEFAULT_TYPES, CalloutsExtension
+
+logger = logging.getLogger(__name__)
+
+#: pseudo source path under which index pages are linkable with {filename}
+LINK_PREFIX = "_callouts/"
+
+DEFAULTS = {
+    "CALLOUTS_TYPES": DEFAULT_TYPES,
+    "CALLOUTS_INDEX_URL": "{slug}/",
+    "CALLOUTS_INDEX_SAVE_AS": "{slug}/index.html",
+    "CALLOUTS_PLAYBOOK_URL": "playbook/",
+    "CALLOUTS_PLAYBOOK_SAVE_AS": "playbook/index.html",
+    "CALLOUTS_JSON_SAVE_AS": "callouts.json",
+    "CALLOUTS_FEED_ATOM": "feeds/callouts.atom.xml",
+    "CALLOUTS_RELATED_MAX": 6,
+    "CALLOUTS_RELATED_PER_STORY": 2,
+}
+
+
+@dataclass(frozen=True)
+class CalloutType:
+    name: str
+    label: str
+    plural: str
+    description: str
+    url: str
+    save_as: str
+
+
+@dataclass
+class Entry:
+    """A callout with the article it belongs to, as index pages show it."""
+
+    callout: object
+    article: object
+    type: CalloutType
+
+    @property
+    def url(self):
+        return f"{self.article.url}#{self.callout.id}"
+
+
+@dataclass
+class LinkTarget:
+    """Something Pelican's {filename} links can point at: only needs a url."""
+
+    url: str
+
+
+# -- settings --------------------------------------------------------------
+def _types_from(settings) -> list[CalloutType]:
+    raw = settings["CALLOUTS_TYPES"]
+    if not isinstance(raw, dict) or not raw:
+        logger.error("callouts: CALLOUTS_TYPES must be a non-empty dict; using the default types")
+        raw = DEFAULT_TYPES
+    types = []
+    for name, info in raw.items():
+        if not isinstance(info, dict):
+            logger.error("callouts: CALLOUTS_TYPES[%r] must be a dict with label, plural, description", name)
+            info = {}
+        label = str(info.get("label") or name.title())
+        plural = str(info.get("plural") or label + "s")
+        fields = {"slug": slugify(plural), "name": name}
+        types.append(
+            CalloutType(
+                name=name.lower(),
+                label=label,
+                plural=plural,
+                description=str(info.get("description", "")),
+                url=settings["CALLOUTS_INDEX_URL"].format(**fields),
+                save_as=settings["CALLOUTS_INDEX_SAVE_AS"].format(**fields),
+            )
+        )
+    return types
+
+
+def index_href(kind: str, anchor: str) -> str:
+    """Where an article's callout links to its entry on the type's index page."""
+    return f"{{filename}}/{LINK_PREFIX}{kind}#{anchor}"
+
+
+def initialize(pelican):
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    types = _types_from(settings)
+    settings["CALLOUTS_TYPE_LIST"] = types
+    extension = CalloutsExtension(
+        types={t.name: {"label": t.label, "plural": t.plural} for t in types},
+        index_href=index_href,
+    )
+    # A copy: the user's MARKDOWN dict is left as written.
+    markdown = dict(settings.get("MARKDOWN", {}))
+    markdown["extensions"] = [*markdown.get("extensions", []), extension]
+    settings["MARKDOWN"] = markdown
+
+
+# -- reading -----------------------------------------------------------------
+def keep_records(reader, md, metadata, problems):
+    metadata["callouts"] = list(getattr(md, "callouts", ()))
+    problems.extend((p.line, p.message) for p in getattr(md, "callout_problems", ()))
+
+
+# -- generating ----------------------------------------------------------------
+class CalloutsGenerator(Generator):
+    def generate_context(self):
+        settings = self.settings
+        self.types = settings["CALLOUTS_TYPE_LIST"]
+        by_name = {t.name: t for t in self.types}
+        linkable = self.context.setdefault("generated_content", {})
+        for t in self.types:
+            linkable[LINK_PREFIX + t.name] = LinkTarget(t.url)
+        linkable[LINK_PREFIX + "playbook"] = LinkTarget(settings["CALLOUTS_PLAYBOOK_URL"])
+
+        articles = self.context.get("articles", ())
+        self.entries = [
+            Entry(c, article, by_name[c.type])
+            for article in articles
+            for c in getattr(article, "callouts", ())
+            if c.type in by_name
+        ]
+        for t in self.types:
+            entries = [e for e in self.entries if e.type is t]
+            self.context.setdefault("callout_index", {})[t.name] = {
+                "type": t,
+                "entries": entries,
+                "themes": group_by_theme(entries),
+            }
+        self.context["callout_types"] = self.types
+        self.context["callout_themes"] = group_by_theme(self.entries, primary_only=True)
+        self.context["CALLOUTS_PLAYBOOK_URL"] = settings["CALLOUTS_PLAYBOOK_URL"]
+        for article in articles:
+            article.related_callouts = related_callouts(article, by_name, settings)
+
+    def generate_output(self, writer):
+        write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        template = self.get_template("callouts")
+        for t in self.types:
+            index = self.context["callout_index"][t.name]
+            write(t.save_as, template, self.context, url=t.url, callout_type=t,
+                  entries=index["entries"], themes=index["themes"], template_name="callouts")
+        if self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"]:
+            write(self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"], self.get_template("playbook"),
+                  self.context, url=self.settings["CALLOUTS_PLAYBOOK_URL"], template_name="playbook")
+        if self.settings["CALLOUTS_JSON_SAVE_AS"]:
+            self.write_json(self.settings["CALLOUTS_JSON_SAVE_AS"])
+        if self.settings["CALLOUTS_FEED_ATOM"]:
+            items = sorted((FeedItem(e, self.settings) for e in self.entries),
+                           key=lambda i: i.date, reverse=True)
+            writer.write_feed(items, self.context, self.settings["CALLOUTS_FEED_ATOM"],
+                              feed_title="Takeaways and lessons")
+
+    def write_json(self, save_as):
+        siteurl = self.settings["SITEURL"]
+        records = [
+            {
+                "id": e.callout.id,
+                "type": e.callout.type,
+                "title": e.callout.title,
+                "text": e.callout.text,
+                "html": e.article._update_content(e.callout.html, siteurl),
+                "url": f"{siteurl}/{e.url}",
+                "index_url": f"{siteurl}/{e.type.url}#{e.callout.anchor}",
+                "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
+                "date": e.article.date.date().isoformat(),
+                "companies": [c.name for c in getattr(e.article, "companies", ())],
+                "tags": [t.name for t in getattr(e.article, "tags", ())],
+            }
+            for e in self.entries
+        ]
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({"version": 1, "count": len(records), "callouts": records}, fh,
+                      ensure_ascii=False, indent=1)
+        logger.info("Writing %s", path)
+
+
+def group_by_theme(entries, primary_only=False):
+    """[(tag, [(entry, is_primary)])], tags by name.
+
+    An entry is *primary* under its article's first tag: that is where its
+    full text and its anchor live; under its other tags it is listed briefly.
+    """
+    themes = {}
+    for entry in entries:
+        tags = list(getattr(entry.article, "tags", ()))
+        for position, tag in enumerate(tags[:1] if primary_only else tags):
+            themes.setdefault(tag, []).append((entry, position == 0))
+    return sorted(themes.items(), key=lambda item: item[0].name.lower())
+
+
+def related_callouts(article, by_name, settings):
+    """Callouts of the best-matching other stories (see casebook.related)."""
+    chosen = []
+    limit, per_story = settings["CALLOUTS_RELATED_MAX"], settings["CALLOUTS_RELATED_PER_STORY"]
+    for other, _score in getattr(article, "related", ()):
+        for callout in getattr(other, "callouts", ())[:per_story]:
+            if callout.type in by_name:
+                chosen.append(Entry(callout, other, by_name[callout.type]))
+        if len(chosen) >= limit:
+            break
+    return chosen[:limit]
+
+
+class FeedItem:
+    """An entry shaped as Pelican's feed writer expects a piece of content."""
+
+    def __init__(self, entry: Entry, settings):
+        self._entry = entry
+        self._settings = settings
+        article = entry.article
+        # Pelican's writer reads titles as markup: escape ours so they stay text
+        self.title = str(escape(f"{entry.type.label}: {entry.callout.title}"))
+        self.url = entry.url
+        self.date = article.date
+        self.summary = None
+        self.tags = list(getattr(article, "tags", ()))
+        self.category = article.category
+
+    def get_content(self, siteurl):
+        article = self._entry.article
+        source = str(escape(article.title))
+        body = article._update_content(self._entry.callout.html, siteurl)
+        return f'{body}<p>From <a href="{siteurl}/{article.url}">{source}</a></p>'
+
+
+def get_generators(pelican):
+    return CalloutsGenerator
+
+
+def register():
+    signals.initialized.connect(initialize)
+    signals.get_generators.connect(get_generators)
+    signal("casebook.markdown_converted").connect(keep_records)

@@ -1,0 +1,79 @@
+"""Casebook's site plugin: reading, companies, related stories, author errors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+
+from . import problems, related
+from .companies import DEFAULTS as COMPANY_DEFAULTS
+from .companies import CompaniesGenerator
+from .reader import CasebookMarkdownReader
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    **COMPANY_DEFAULTS,
+    # how many related stories are ranked per article (callouts use them too)
+    "CASEBOOK_RELATED_MAX": 12,
+    "CASEBOOK_RELATED_SHOWN": 4,
+}
+
+
+def initialize(pelican):
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    for key in ("CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN"):
+        if not isinstance(settings[key], int) or settings[key] < 0:
+            logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
+            settings[key] = DEFAULTS[key]
+    if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
+        version_cache(settings)
+
+
+def version_cache(settings):
+    """Give the content cache a folder per version of the code that fills it.
+
+    Pelican invalidates cached content when a source file changes, not when a
+    plugin or the Markdown settings do; cached callout records would then be
+    stale. A digest of both in CACHE_PATH makes such a change start afresh.
+    """
+    digest = hashlib.sha256()
+    plugins_dir = Path(__file__).resolve().parent.parent
+    for path in sorted(plugins_dir.rglob("*.py")):
+        digest.update(path.read_bytes())
+    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS"):
+        digest.update(repr(settings.get(key)).encode())
+    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
+
+
+def add_reader(readers):
+    for extension in CasebookMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = CasebookMarkdownReader
+
+
+def get_generators(pelican):
+    return CompaniesGenerator
+
+
+def rank_related(generator):
+    ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
+    for article in generator.articles:
+        article.related = ranking.get(article, [])
+
+
+def report_problems(generators):
+    problems.report(problems.collect(generators))
+
+
+def register():
+    signals.initialized.connect(initialize)
+    signals.readers_init.connect(add_reader)
+    signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(rank_related)
+    signals.all_generators_finalized.connect(report_problems)

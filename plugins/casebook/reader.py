@@ -1,0 +1,127 @@
+"""The Markdown reader of the site: Pelican's, plus what authors need.
+
+- Metadata mistakes (missing title or date, a date that does not exist, a
+  ``{filename}`` link to a missing file) are recorded with their line.
+- ``Companies:`` becomes a list of :class:`Company`, like ``Tags:``.
+- Per-document results that Markdown extensions leave on ``md`` are handed to
+  plugins through the ``markdown_converted`` signal, before Pelican's summary
+  conversion resets the Markdown instance.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+
+from blinker import signal
+from markdown import Markdown
+from pelican.readers import _DISCARD, MarkdownReader, ensure_metadata_list
+from pelican.utils import pelican_open, slugify
+
+from .companies import Company
+from .problems import METADATA_KEY
+
+#: sent after the body is converted: sender=reader, md=, metadata=, problems=
+markdown_converted = signal("casebook.markdown_converted")
+
+HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+LINK_RE = re.compile(r"\{(filename|static|attach)\}([^)\s\"'#?>]+)")
+WORD_RE = re.compile(r"\w+")
+WORDS_PER_MINUTE = 230
+
+
+class CasebookMarkdownReader(MarkdownReader):
+    def read(self, source_path):
+        self._source_path = source_path
+        self._problems = []
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        self._md.document_key = self._document_key(source_path)
+        with pelican_open(source_path) as text:
+            self._meta_lines, body_start = self._header_lines(text)
+            content = self._md.convert(text)
+        body = text.split("\n")[body_start:]
+        self._check_links(body, body_start, source_path)
+
+        metadata = {}
+        markdown_converted.send(self, md=self._md, metadata=metadata, problems=self._problems)
+        if hasattr(self._md, "Meta"):
+            metadata.update(self._parse_metadata(self._md.Meta))
+        self._check_required(metadata, source_path)
+        words = len(WORD_RE.findall("\n".join(body)))
+        metadata["word_count"] = words
+        metadata["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        metadata[METADATA_KEY] = self._problems
+        return content, metadata
+
+    def process_metadata(self, name, value):
+        if name == "companies":
+            return [Company(c, self.settings) for c in ensure_metadata_list(value)] or _DISCARD
+        if name in ("date", "modified"):
+            try:
+                return super().process_metadata(name, value)
+            except (ValueError, OverflowError):
+                self._problem(name, f"{name.title()} {value!r} is not a real date: use YYYY-MM-DD")
+                return _DISCARD
+        return super().process_metadata(name, value)
+
+    # -- checks ----------------------------------------------------------
+    def _check_required(self, metadata, source_path):
+        if not metadata.get("title"):
+            self._problems.append((1, "missing 'Title:' in the metadata header"))
+            stem = os.path.splitext(os.path.basename(source_path))[0]
+            metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
+        if "date" not in metadata and "date" not in self._meta_lines and not self._is_page(source_path):
+            self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
+
+    def _check_links(self, body_lines, offset, source_path):
+        base = self.settings["PATH"]
+        for number, line in enumerate(body_lines, start=offset + 1):
+            if "{" not in line:
+                continue
+            for m in LINK_RE.finditer(line):
+                target = m.group(2)
+                if target.startswith("/"):
+                    full = os.path.join(base, target.lstrip("/"))
+                else:
+                    full = os.path.join(os.path.dirname(source_path), target)
+                # {filename}/_callouts/... and friends are registered by plugins
+                if target.startswith("/_") or os.path.exists(full):
+                    continue
+                self._problems.append((number, f"broken internal link {{{m.group(1)}}}{target}: no such file"))
+
+    def _problem(self, key, message):
+        self._problems.append((self._meta_lines.get(key, 1), message))
+
+    # -- helpers -----------------------------------------------------------
+    @staticmethod
+    def _header_lines(text):
+        """Line of each metadata key, and the index of the first body line."""
+        lines, index = {}, 0
+        for index, line in enumerate(text.split("\n")):
+            if not line.strip():
+                return lines, index
+            m = HEADER_LINE_RE.match(line)
+            if m:
+                lines[m.group(1).lower()] = index + 1
+            elif not line.startswith((" ", "\t")):
+                return lines, index
+        return lines, index + 1
+
+    def _is_page(self, source_path):
+        relative = os.path.relpath(source_path, self.settings["PATH"])
+        return any(
+            relative == p or relative.startswith(p.rstrip("/") + os.sep)
+            for p in self.settings.get("PAGE_PATHS", ())
+        )
+
+    def _document_key(self, source_path):
+        """A readable key, unique per source file: its path inside its content folder."""
+        relative = os.path.relpath(source_path, self.settings["PATH"])
+        for folder in (*self.settings.get("ARTICLE_PATHS", ()), *self.settings.get("PAGE_PATHS", ())):
+            prefix = folder.rstrip("/") + os.sep
+            if relative.startswith(prefix):
+                relative = relative[len(prefix):]
+                break
+        stem = os.path.splitext(relative)[0].replace(os.sep, "-")
+        return slugify(stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))

@@ -1,0 +1,131 @@
+"""Tasks behind the Makefile (`invoke --list`), after Pelican's quickstart tasks.py.
+
+    invoke build [--publish]   strict build into output/, replaced only on success
+    invoke serve               build, serve on http://127.0.0.1:8000, rebuild + reload on change
+    invoke test                the whole test suite (installs Chromium when missing)
+    invoke clean               remove output/ and the content cache
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+OUTPUT = ROOT / "output"
+CONTENT = ROOT / "content"
+SETTINGS = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
+HOST, PORT = "127.0.0.1", 8000
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def pelican_command(output: Path, publish: bool, strict: bool = True, content: Path = CONTENT):
+    command = [
+        sys.executable, "-m", "pelican", str(content),
+        "--settings", str(SETTINGS[publish]),
+        "--output", str(output),
+        "--log-handler", "plain",
+    ]
+    return command + (["--fatal", "errors"] if strict else [])
+
+
+def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True,
+               content: Path = CONTENT) -> bool:
+    """Build into a fresh folder beside ``output`` and swap it in only on success.
+
+    A failed build (an author's error under --fatal errors, a crash) leaves the
+    last good site in ``output`` untouched and no half-written folder behind.
+    """
+    output = Path(output)
+    staging = output.with_name(f"{output.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        result = subprocess.run(pelican_command(staging, publish, strict, content), cwd=ROOT)
+        if result.returncode != 0:
+            print(f"build failed (exit {result.returncode}): {output} left as it was", file=sys.stderr)
+            return False
+        previous = output.with_name(f"{output.name}.previous-{os.getpid()}")
+        if output.exists():
+            output.rename(previous)
+        staging.rename(output)
+        shutil.rmtree(previous, ignore_errors=True)
+        return True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@task(help={"publish": "use publishconf.py (absolute SITEURL, JSON-LD, minified)"})
+def build(c, publish=False):
+    """Strict build (--fatal errors) into output/."""
+    if not build_site(publish=publish):
+        sys.exit(1)
+
+
+@task
+def serve(c):
+    """Build, serve on http://127.0.0.1:8000 and rebuild + reload the browser on change."""
+    from livereload import Server
+
+    def rebuild():
+        # A fresh process each time, so edits to plugins/ take effect too; the
+        # content cache keeps a one-post edit quick. Not strict: a mistake is
+        # shown in the log and the last good pages stay up.
+        build_site(strict=False)
+
+    rebuild()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
+        server.watch(str(ROOT / pattern), rebuild)
+    print(f"Serving {OUTPUT} on http://{HOST}:{PORT} (Ctrl-C to stop)")
+    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@task
+def chromium(c):
+    """Make sure a Chromium is there for the browser tests (Debian's, when root)."""
+    if find_chromium():
+        return
+    if Path("/etc/debian_version").exists() and os.geteuid() == 0:
+        print("No Chromium found: installing Debian's chromium package")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+                       check=True, env=env)
+        if find_chromium():
+            return
+    sys.exit(
+        "No Chromium found for the browser tests. Install one (Debian/Ubuntu: "
+        "`sudo apt-get install chromium`; macOS: `brew install --cask chromium`) and, "
+        "if it is not on PATH, point CHROMIUM_PATH at its executable."
+    )
+
+
+@task(pre=[chromium], help={"k": "only tests matching this expression", "x": "stop at first failure"})
+def test(c, k="", x=False):
+    """Run the whole test suite."""
+    os.environ.setdefault("CHROMIUM_PATH", find_chromium() or "")
+    command = [sys.executable, "-m", "pytest"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    sys.exit(subprocess.run(command, cwd=ROOT).returncode)
+
+
+@task
+def clean(c):
+    """Remove the built site and the content cache."""
+    for path in [OUTPUT, ROOT / "cache", *ROOT.glob("output.*")]:
+        shutil.rmtree(path, ignore_errors=True)

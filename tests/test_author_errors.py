@@ -1,0 +1,107 @@
+"""Authors' mistakes: `path:line: message` at error level; strict builds fail cleanly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from helpers import FIXTURES, ROOT, build, page, soup
+
+BAD = FIXTURES / "bad_input" / "content"
+EXPECTED = [
+    "bad-callouts.md:9: unknown callout type 'takaway' (did you mean 'takeaway'? known: lesson, takeaway)",
+    "bad-callouts.md:12: lesson callout has no title: write it after [!lesson]",
+    "bad-callouts.md:15: takeaway callout 'Nothing inside' has an empty body",
+    "bad-callouts.md:20: duplicate callout id 'same' (already used on line 17)",
+    "bad-callouts.md:25: lesson callout 'Nested in a list' is nested inside a list or quote and cannot be indexed",
+    "bad-callouts.md:28: broken internal link {filename}no-such-story.md: no such file",
+    "bad-date.md:2: Date '2013-02-30' is not a real date: use YYYY-MM-DD",
+    "no-title.md:1: missing 'Title:' in the metadata header",
+]
+
+
+def test_normal_build_reports_each_mistake_and_still_renders_every_page(tmp_path, error_log):
+    build(BAD, tmp_path / "out")
+    for expected in EXPECTED:
+        assert any(expected in message for message in error_log), expected
+    assert all("stories/" in m for m in error_log if ".md:" in m)
+    # nothing is lost: each article is still on the site
+    assert page(tmp_path / "out", "stories/a-story-with-callout-mistakes/").exists()
+    assert page(tmp_path / "out", "stories/a-story-with-an-impossible-date/").exists()
+    assert page(tmp_path / "out", "stories/no-title/").exists()
+    document = soup(page(tmp_path / "out", "stories/a-story-with-callout-mistakes/"))
+    assert len(document.select("aside.callout")) == 6
+
+
+def test_strict_build_fails_with_every_message_and_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(BAD), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(tmp_path / "out"), "--fatal", "errors", "--log-handler", "plain"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    for expected in EXPECTED:
+        assert f"tests/fixtures/bad_input/content/stories/{expected}" in output, expected
+
+
+def test_failed_build_keeps_the_last_good_site(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    output = tmp_path / "output"
+    assert tasks.build_site(output, content=FIXTURES / "basic" / "content")
+    good = (output / "index.html").read_text()
+    assert not tasks.build_site(output, content=BAD)
+    assert (output / "index.html").read_text() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"], "no half-written folder left"
+
+
+HOSTILE_TITLE = '<img src=x onerror="window.__xss=1"> & "quotes" <b>bold</b>'
+def plain_quotes(text):
+    """smarty (an author-facing typographic nicety) curls quotes in callout titles."""
+    return text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+
+
+HOSTILE_CALLOUT = 'Use <script>window.__xss=3</script> & "quotes" <img src=x onerror="window.__xss=4">'
+
+
+def test_no_page_carries_injected_markup(hostile_site):
+    for path in hostile_site.rglob("*.html"):
+        document = soup(path)
+        assert not document.select("img[onerror], b, i"), path
+        assert not [s for s in document.select("script") if "__xss" in (s.string or "")], path
+
+
+def test_hostile_strings_read_as_written_on_every_page(hostile_site):
+    article = soup(page(hostile_site, "stories/quotes-bold/"))
+    assert article.h1.get_text() == HOSTILE_TITLE
+    assert article.title.get_text().startswith(HOSTILE_TITLE)
+    assert [a.get_text() for a in article.select('ul[aria-label="Themes"] a')] == [
+        "<script>window.__xss=2</script>", "a & b"
+    ]
+    assert article.select_one(".chips-company a").get_text() == "Ben & Jerry's <i>Inc</i>"
+    assert plain_quotes(article.select_one("aside.callout-takeaway h2").get_text()) == HOSTILE_CALLOUT
+    index = soup(page(hostile_site, "takeaways/"))
+    assert plain_quotes(index.select_one("article.entry .entry-title a").get_text()) == HOSTILE_CALLOUT
+    neighbour = soup(page(hostile_site, "stories/a-plain-neighbour/"))
+    assert neighbour.select_one("#related-stories + ul a").get_text() == HOSTILE_TITLE
+
+
+def test_hostile_strings_survive_json_and_feed_as_text(hostile_site):
+    import json
+
+    import feedparser
+
+    data = json.loads((hostile_site / "callouts.json").read_text())
+    titles = {plain_quotes(c["title"]) for c in data["callouts"]}
+    assert HOSTILE_CALLOUT in titles
+    assert {c["article"]["title"] for c in data["callouts"]} >= {HOSTILE_TITLE}
+    raw = (hostile_site / "feeds" / "callouts.atom.xml").read_text()
+    assert "<script>" not in raw and "<img" not in raw
+    feed = feedparser.parse(raw)
+    assert not feed.bozo
+    assert "Takeaway: " + HOSTILE_CALLOUT in {plain_quotes(e.title) for e in feed.entries}

@@ -1,0 +1,198 @@
+"""Build tier: real Pelican builds of fixture sites and of content/."""
+
+from __future__ import annotations
+
+import json
+
+import feedparser
+import pytest
+
+from helpers import FIXTURES, ROOT, broken_links, build, page, soup
+
+PAGE_TYPES = {
+    "home": "",
+    "article": "stories/recovery-at-the-front-desk/",
+    "tags": "themes/",
+    "tag": "themes/empowerment/",
+    "categories": "categories/",
+    "category": "categories/case-studies/",
+    "archives": "archives/",
+    "year archive": "archives/2024/",
+    "companies": "companies/",
+    "company": "companies/marriott/",
+    "about": "about/",
+    "404": "404.html",
+    "takeaways": "takeaways/",
+    "lessons": "lessons/",
+    "playbook": "playbook/",
+}
+
+
+@pytest.mark.parametrize("kind, url", PAGE_TYPES.items())
+def test_every_page_type_is_written_with_one_main_and_title(basic_site, kind, url):
+    document = soup(page(basic_site, url))
+    assert len(document.select("main#main")) == 1
+    assert document.title.get_text().strip()
+    assert document.select_one("a.skip-link")["href"] == "#main"
+    assert document.select_one("h1").get_text().strip()
+
+
+def test_machine_readable_files_exist(basic_site):
+    for name in ("sitemap.xml", "robots.txt", "feeds/all.atom.xml", "feeds/callouts.atom.xml",
+                 "feeds/themes/empowerment.atom.xml", "callouts.json"):
+        assert (basic_site / name).stat().st_size > 0, name
+    assert "Sitemap: /sitemap.xml" in (basic_site / "robots.txt").read_text()
+    sitemap = (basic_site / "sitemap.xml").read_text()
+    assert "stories/the-letter-from-luka/" in sitemap
+
+
+def test_every_internal_link_and_anchor_resolves_in_fixture_site(basic_site):
+    assert broken_links(basic_site) == []
+
+
+def test_every_internal_link_and_anchor_resolves_in_real_site(real_site):
+    assert broken_links(real_site) == []
+
+
+def test_article_page_shows_everything_a_reader_expects(basic_site):
+    document = soup(page(basic_site, "stories/greeting-at-the-door/"))
+    story = document.select_one("article.story")
+    assert story.h1.get_text() == "Greeting at the door"
+    assert story.select_one("time")["datetime"].startswith("2024-05-10")
+    assert "1 min read" in story.select_one(".meta").get_text()
+    assert [a.get_text() for a in story.select(".chips-company a")] == ["Disney", "Marriott"]
+    assert [a.get_text() for a in story.select('ul[aria-label="Themes"] a')] == ["first impressions", "empowerment"]
+    assert "first ten seconds" in story.select_one(".summary").get_text()
+    assert document.select_one('a[rel="prev"]')["href"] == "/stories/recovery-at-the-front-desk/"
+    related = [a.get_text() for a in document.select("#related-stories + ul a")]
+    assert related == ["Recovery at the front desk"]
+    assert document.select_one('link[rel="canonical"]')["href"] == "/stories/greeting-at-the-door/"
+    assert document.select_one('meta[property="og:type"]')["content"] == "article"
+
+
+def test_callouts_in_articles_link_to_their_index_entries(basic_site):
+    document = soup(page(basic_site, "stories/greeting-at-the-door/"))
+    aside = document.select_one("aside.callout-takeaway")
+    assert aside.select_one("h2")["id"] == "greet"
+    href = aside.select_one("a.callout-index")["href"]
+    assert href == "/takeaways/#greeting-at-the-door--greet"
+    index = soup(page(basic_site, "takeaways/"))
+    entry = index.select_one("#greeting-at-the-door--greet")
+    assert entry.select_one("a")["href"] == "/stories/greeting-at-the-door/#greet"
+
+
+def article_callouts(output):
+    found = []
+    for path in (output / "stories").rglob("index.html"):
+        for aside in soup(path).select("aside.callout"):
+            found.append((aside["data-callout"], aside.select_one(".callout-title").get_text()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("site", ["basic_site", "real_site"])
+def test_each_index_lists_every_callout_of_its_type_and_json_counts_them_all(site, request):
+    output = request.getfixturevalue(site)
+    in_articles = article_callouts(output)
+    data = json.loads((output / "callouts.json").read_text())
+    assert data["count"] == len(data["callouts"]) == len(in_articles)
+    assert sorted((c["type"], c["title"]) for c in data["callouts"]) == in_articles
+    for kind, plural in (("takeaway", "takeaways"), ("lesson", "lessons")):
+        index = soup(page(output, f"{plural}/"))
+        listed = sorted(el.select_one(".entry-title").get_text(" ", strip=True) for el in index.select("article.entry"))
+        assert listed == sorted(title for k, title in in_articles if k == kind)
+        themes = [a.get_text() for a in index.select("nav.toc a")]
+        assert themes == sorted(themes, key=str.lower) and themes
+
+
+def test_json_record_has_the_documented_fields(basic_site):
+    record = json.loads((basic_site / "callouts.json").read_text())["callouts"][0]
+    assert set(record) >= {"id", "type", "title", "text", "html", "url", "article", "date", "companies", "tags"}
+    assert record["url"].endswith("#" + record["id"])
+
+
+def test_callout_feed_parses_and_holds_every_callout(basic_site):
+    feed = feedparser.parse((basic_site / "feeds" / "callouts.atom.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == 5
+    assert {e.title for e in feed.entries} >= {"Takeaway: Greet everyone", "Lesson: Speed beats apology"}
+    assert all("#" in e.link for e in feed.entries)
+
+
+def test_every_feed_parses(basic_site):
+    for path in (basic_site / "feeds").rglob("*.xml"):
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo and feed.entries, path
+
+
+def test_tag_and_company_pages_list_their_callouts(basic_site):
+    tag = soup(page(basic_site, "themes/empowerment/"))
+    linked = {a["href"] for a in tag.select(".entries a")}
+    assert "/stories/greeting-at-the-door/#greet" in linked
+    assert "/stories/recovery-at-the-front-desk/#let-the-clerk-decide" in linked
+    assert "empowerment" in tag.select_one(".lede").get_text() or tag.select_one(".lede")
+    company = soup(page(basic_site, "companies/lego/"))
+    assert [a["href"] for a in company.select(".entries a")] == [
+        "/stories/the-letter-from-luka/#answer-the-person-not-the-ticket"
+    ]
+
+
+def test_articles_end_with_related_lessons_from_other_stories(basic_site):
+    document = soup(page(basic_site, "stories/recovery-at-the-front-desk/"))
+    links = [a["href"] for a in document.select("#related-lessons + ul a")]
+    assert links == ["/stories/greeting-at-the-door/#greet", "/stories/greeting-at-the-door/#setting-speaks-first"]
+
+
+def test_playbook_lists_each_callout_once_grouped_by_theme_with_print_styles(basic_site):
+    document = soup(page(basic_site, "playbook/"))
+    titles = [el.get_text(" ", strip=True) for el in document.select("article.entry .entry-title")]
+    assert len(titles) == len(set(titles)) == 5
+    assert [h.get_text() for h in document.select("section.playbook-theme > h2")] == [
+        "empathy", "first impressions", "service recovery"
+    ]
+    css = (basic_site / "theme" / "css" / "site.css").read_text()
+    assert "@media print" in css and "break-before: page" in css
+
+
+def test_a_third_callout_type_is_one_setting(tmp_path):
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    (content / "stories" / "tip.md").write_text(
+        "Title: Tips\nDate: 2024-01-01\nTags: empathy\nSummary: s\n\n> [!tip] Smile first\n> It helps.\n"
+    )
+    types = {"takeaway": {"label": "Takeaway", "plural": "Takeaways", "description": "d"},
+             "tip": {"label": "Tip", "plural": "Tips", "description": "Small things."}}
+    build(content, tmp_path / "out", CALLOUTS_TYPES=types)
+    index = soup(page(tmp_path / "out", "tips/"))
+    assert index.h1.get_text() == "Tips"
+    assert index.select_one("article.entry a")["href"] == "/stories/tips/#smile-first"
+
+
+def test_publish_build_has_absolute_urls_and_json_ld(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://example.org/casebook")
+    output = tmp_path / "out"
+    build(FIXTURES / "basic" / "content", output, settings_file="publishconf.py",
+          SITEURL="https://example.org/casebook", FEED_DOMAIN="https://example.org/casebook")
+    document = soup(page(output, "stories/the-letter-from-luka/"))
+    assert document.select_one('link[rel="canonical"]')["href"] == (
+        "https://example.org/casebook/stories/the-letter-from-luka/"
+    )
+    data = json.loads(document.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "Article" and data["headline"] == "The letter from Luka"
+    assert data["datePublished"].startswith("2023-11-20")
+    assert broken_links(output, siteurl="https://example.org/casebook") == []
+
+
+def test_content_cache_keeps_callouts_and_errors(tmp_path, error_log):
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    (content / "stories" / "a.md").write_text(
+        "Title: A\nDate: 2024-01-01\nTags: empathy\nSummary: s\n\n> [!lesson] Kept\n> b\n\n> [!lessn] Bad\n> b\n"
+    )
+    settings = dict(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(tmp_path / "cache"))
+    for _ in range(2):
+        error_log.clear()
+        build(content, tmp_path / "out", **settings)
+        assert any("a.md:9: unknown callout type 'lessn'" in m for m in error_log)
+        data = json.loads((tmp_path / "out" / "callouts.json").read_text())
+        assert [c["title"] for c in data["callouts"]] == ["Kept"]
+    assert any((tmp_path / "cache").rglob("*Readers*"))
