@@ -28,6 +28,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["casebook", "callouts", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
 
 # -- URLs: folders with index.html ---------------------------------------------
+# Slugs come from file names, so editing a title never breaks a link.
+SLUGIFY_SOURCE = "basename"
 ARTICLE_URL = "stories/{slug}/"
 ARTICLE_SAVE_AS = "stories/{slug}/index.html"
 DRAFT_URL = "drafts/{slug}/"

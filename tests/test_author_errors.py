@@ -28,10 +28,10 @@ def test_normal_build_reports_each_mistake_and_still_renders_every_page(tmp_path
         assert any(expected in message for message in error_log), expected
     assert all("stories/" in m for m in error_log if ".md:" in m)
     # nothing is lost: each article is still on the site
-    assert page(tmp_path / "out", "stories/a-story-with-callout-mistakes/").exists()
-    assert page(tmp_path / "out", "stories/a-story-with-an-impossible-date/").exists()
+    assert page(tmp_path / "out", "stories/bad-callouts/").exists()
+    assert page(tmp_path / "out", "stories/bad-date/").exists()
     assert page(tmp_path / "out", "stories/no-title/").exists()
-    document = soup(page(tmp_path / "out", "stories/a-story-with-callout-mistakes/"))
+    document = soup(page(tmp_path / "out", "stories/bad-callouts/"))
     assert len(document.select("aside.callout")) == 6
 
 
@@ -77,7 +77,7 @@ def test_no_page_carries_injected_markup(hostile_site):
 
 
 def test_hostile_strings_read_as_written_on_every_page(hostile_site):
-    article = soup(page(hostile_site, "stories/quotes-bold/"))
+    article = soup(page(hostile_site, "stories/hostile/"))
     assert article.h1.get_text() == HOSTILE_TITLE
     assert article.title.get_text().startswith(HOSTILE_TITLE)
     assert [a.get_text() for a in article.select('ul[aria-label="Themes"] a')] == [
@@ -87,7 +87,7 @@ def test_hostile_strings_read_as_written_on_every_page(hostile_site):
     assert plain_quotes(article.select_one("aside.callout-takeaway h2").get_text()) == HOSTILE_CALLOUT
     index = soup(page(hostile_site, "takeaways/"))
     assert plain_quotes(index.select_one("article.entry .entry-title a").get_text()) == HOSTILE_CALLOUT
-    neighbour = soup(page(hostile_site, "stories/a-plain-neighbour/"))
+    neighbour = soup(page(hostile_site, "stories/plain/"))
     assert neighbour.select_one("#related-stories + ul a").get_text() == HOSTILE_TITLE
 
 

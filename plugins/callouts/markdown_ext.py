@@ -19,6 +19,7 @@ It imports nothing from Pelican: it can be tested on a string.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import asdict, dataclass, field
@@ -35,6 +36,7 @@ from pymdownx.quotes import QuotesExtension
 # private-use characters, from the preprocessor to the treeprocessor.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+TAG_RE = re.compile(r"<[^>]*>")
 EXPLICIT_ID_RE = re.compile(r"\s*\{\s*#([A-Za-z][\w:.-]*)\s*\}\s*$")
 
 DEFAULT_TYPES = {
@@ -115,7 +117,7 @@ class CalloutTreeprocessor(Treeprocessor):
         if not quotes:
             return
         top_level = {id(child) for child in root}
-        doc = _Document()
+        doc = _Document(used_ids={el.get("id"): 0 for el in root.iter() if el.get("id")})
         for quote in quotes:
             self.convert(quote, top_level=id(quote) in top_level, doc=doc)
 
@@ -240,19 +242,30 @@ class CalloutTreeprocessor(Treeprocessor):
         title_el.text = (title_el.text[: m.start()] + title_el.text[m.end():]).lstrip() or None
         return int(m.group(1))
 
-    def _raw_html_as_text(self, title_el: etree.Element) -> None:
-        """A title is text: raw HTML in it is shown as written, never rendered."""
+    def _stashed(self, text: str | None, tags: str) -> str | None:
+        """Resolve Markdown's stash placeholders in ``text`` into plain characters.
+
+        Entities (``&rsquo;`` from smarty, ``&amp;``) become their character.
+        Raw HTML tags are kept as written (``tags="keep"``) or dropped (``"drop"``).
+        """
+        if not text or "\x02" not in text:
+            return text
         stash = self.md.htmlStash.rawHtmlBlocks
 
-        def plain(text):
-            if not text or "\x02" not in text:
-                return text
-            return HTML_PLACEHOLDER_RE.sub(lambda m: str(stash[int(m.group(1))]), text)
+        def resolve(m):
+            raw = str(stash[int(m.group(1))])
+            if raw.lstrip().startswith("<"):
+                return raw if tags == "keep" else TAG_RE.sub("", raw)
+            return html.unescape(raw)
 
+        return HTML_PLACEHOLDER_RE.sub(resolve, text)
+
+    def _raw_html_as_text(self, title_el: etree.Element) -> None:
+        """A title is text: raw HTML in it is shown as written, never rendered."""
         for el in title_el.iter():
-            el.text = plain(el.text)
+            el.text = self._stashed(el.text, tags="keep")
             if el is not title_el:
-                el.tail = plain(el.tail)
+                el.tail = self._stashed(el.tail, tags="keep")
 
     @staticmethod
     def _take_explicit_id(title_el: etree.Element) -> str:
@@ -279,7 +292,7 @@ class CalloutTreeprocessor(Treeprocessor):
 
     def _text(self, el: etree.Element) -> str:
         text = "".join(el.itertext()).replace(AMP_SUBSTITUTE, "&")
-        return HTML_PLACEHOLDER_RE.sub("", text)
+        return self._stashed(text, tags="drop")
 
     def _outer_html(self, el: etree.Element) -> str:
         html = self.md.serializer(el)
@@ -333,9 +346,10 @@ class CalloutsExtension(Extension):
         # conversion has nothing left to do: skip its walk over the tree.
         md.treeprocessors.deregister("quotes")
         md.preprocessors.register(CalloutLinePreprocessor(md), "callout_lines", 28)
-        # After inline parsing (20) so titles carry their markup; before toc (5)
-        # so heading ids never collide with callout ids.
-        md.treeprocessors.register(CalloutTreeprocessor(md, self), "callouts", 19.99)
+        # Last but for unescaping (0): after inline parsing (20) and smarty (2),
+        # so titles carry their final markup and typography. Heading ids from
+        # toc (5) are already set by then and callout ids avoid them.
+        md.treeprocessors.register(CalloutTreeprocessor(md, self), "callouts", 1)
         md.postprocessors.register(StrayMarkerPostprocessor(md), "callout_stray_markers", 5)
         # One extension object serves many documents (Pelican reuses it), so
         # the per-document results live on ``md`` and are cleared by md.reset().
