@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean
+.PHONY: serve build test clean new-post
 
 $(VENV)/.installed-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ test: $(VENV)/.installed-dev
 
 clean:
 	rm -rf output output.* cache
+
+# make new-post TITLE="Lego answers Luka" COMPANIES=Lego TAGS=empathy,follow-up
+new-post: $(VENV)/.installed-base
+	$(INVOKE) new-post "$(TITLE)" --companies "$(COMPANIES)" --tags "$(TAGS)"

@@ -15,3 +15,9 @@ RELATIVE_URLS = False
 
 CASEBOOK_JSON_LD = True
 CACHE_PATH = "cache/publish"
+
+# Drafts never reach a production build.
+DRAFT_SAVE_AS = ""
+DRAFT_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_URL = ""

@@ -4,10 +4,12 @@
     invoke serve               build, serve on http://127.0.0.1:8000, rebuild + reload on change
     invoke test                the whole test suite (installs Chromium when missing)
     invoke clean               remove output/ and the content cache
+    invoke new-post "Title"    scaffold content/stories/<slug>.md
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -129,3 +131,49 @@ def clean(c):
     """Remove the built site and the content cache."""
     for path in [OUTPUT, ROOT / "cache", *ROOT.glob("output.*")]:
         shutil.rmtree(path, ignore_errors=True)
+
+
+POST_TEMPLATE = """\
+Title: {title}
+Date: {date}
+Category: Case studies
+Tags: {tags}
+Companies: {companies}
+Summary: One or two sentences: who, what happened, why it matters.
+Source: Who first told this story (author, publication or talk)
+Status: draft
+
+Tell the story in your own words: what happened, who did what, what it led to.
+
+> [!takeaway] What a team can do differently on its next shift
+> One or two sentences a reader can act on.
+
+> [!lesson] The principle the story teaches
+> Why it works, beyond this one company.
+"""
+
+
+@task(help={"title": "the story's title", "companies": "comma-separated, e.g. Lego,Disney",
+            "tags": "comma-separated themes from CASEBOOK_THEMES"})
+def new_post(c, title, companies="", tags=""):
+    """Write content/stories/<slug>.md with metadata and callouts to fill in (never overwrites)."""
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    if not slug:
+        sys.exit(f"cannot make a file name from {title!r}")
+    path = CONTENT / "stories" / f"{slug}.md"
+    clean = lambda value: ", ".join(v.strip() for v in value.split(",") if v.strip())  # noqa: E731
+    text = POST_TEMPLATE.format(
+        title=title.strip(), date=datetime.date.today().isoformat(),
+        tags=clean(tags), companies=clean(companies),
+    )
+    if not clean(companies):
+        text = text.replace("Companies: \n", "")
+    try:
+        with open(path, "x", encoding="utf-8") as fh:  # "x": fails if it exists
+            fh.write(text)
+    except FileExistsError:
+        sys.exit(f"{os.path.relpath(path)} already exists: choose another title")
+    print(f"wrote {os.path.relpath(path)} (Status: draft; remove that line to publish)")

@@ -105,3 +105,23 @@ def test_hostile_strings_survive_json_and_feed_as_text(hostile_site):
     feed = feedparser.parse(raw)
     assert not feed.bozo
     assert "Takeaway: " + HOSTILE_CALLOUT in {plain_quotes(e.title) for e in feed.entries}
+
+
+def test_new_post_scaffold_builds_as_a_draft_and_never_overwrites(tmp_path, monkeypatch, error_log):
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    monkeypatch.setattr(tasks, "CONTENT", tmp_path / "content")
+    (tmp_path / "content" / "stories").mkdir(parents=True)
+    tasks.new_post.body(None, "Lego answers Luka", companies="Lego", tags="empathy, follow-up")
+    path = tmp_path / "content" / "stories" / "lego-answers-luka.md"
+    text = path.read_text()
+    assert "Companies: Lego" in text and "Tags: empathy, follow-up" in text
+    assert "> [!takeaway]" in text and "> [!lesson]" in text
+    with pytest.raises(SystemExit):
+        tasks.new_post.body(None, "Lego answers Luka")
+    assert path.read_text() == text
+    build(tmp_path / "content", tmp_path / "out")
+    assert error_log == []
+    draft = soup(page(tmp_path / "out", "drafts/lego-answers-luka/"))
+    assert "Draft" in draft.select_one(".draft-banner").get_text()
