@@ -30,7 +30,7 @@ def collect(generators) -> list[tuple[str, int, str]]:
         for attribute in (
             "articles", "translations", "drafts", "drafts_translations",
             "hidden_articles", "hidden_translations",
-            "pages", "hidden_pages", "draft_pages", "hidden_translations",
+            "pages", "hidden_pages", "draft_pages",
         ):
             for content in getattr(generator, attribute, None) or ():
                 for line, message in content.metadata.get(METADATA_KEY, ()):
