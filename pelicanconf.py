@@ -108,6 +108,7 @@ SITEMAP = {
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 CASEBOOK_JSON_LD = False  # on in publishconf.py
 CASEBOOK_ASSET_VERSION = ""  # cache-busting query string, set in publish builds
+CASEBOOK_MINIFY = False  # on in publishconf.py
 
 # -- Caching: a one-post edit under `make serve` re-reads only that post --------
 CACHE_CONTENT = True

@@ -21,3 +21,22 @@ DRAFT_SAVE_AS = ""
 DRAFT_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
+
+# Minified HTML and CSS (plugins/casebook/minify.py, through minify-html).
+CASEBOOK_MINIFY = True
+
+
+def _asset_version(folder):
+    """A digest of the theme's static files: changes whenever one of them does."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+# Cache-busted asset URLs: theme/css/site.css?v=<digest>
+CASEBOOK_ASSET_VERSION = _asset_version(os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme", "static"))

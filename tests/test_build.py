@@ -182,6 +182,13 @@ def test_publish_build_has_absolute_urls_and_json_ld(tmp_path, monkeypatch):
     assert data["@type"] == "Article" and data["headline"] == "The letter from Luka"
     assert data["datePublished"].startswith("2023-11-20")
     assert broken_links(output, siteurl="https://example.org/casebook") == []
+    # minified, with cache-busted asset URLs
+    html = page(output, "stories/the-letter/").read_text()
+    assert "\n  " not in html and html.startswith("<!doctype html>")
+    stylesheet = document.select_one('link[rel="stylesheet"]')["href"]
+    assert stylesheet.startswith("https://example.org/casebook/theme/css/site.css?v=")
+    assert "\n" not in (output / "theme" / "css" / "site.css").read_text().strip()
+    assert not (output / "drafts").exists()
 
 
 def test_content_cache_keeps_callouts_and_errors(tmp_path, error_log):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import problems, related
+from . import minify, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -77,3 +77,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.article_generator_finalized.connect(rank_related)
     signals.all_generators_finalized.connect(report_problems)
+    signals.finalized.connect(minify.minify_output)
