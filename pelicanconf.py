@@ -25,7 +25,15 @@ DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["casebook", "callouts", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+# Order matters on `finalized`: casebook minifies (publish builds) before
+# site_search indexes the written pages with Pagefind.
+PLUGINS = [
+    "casebook",
+    "callouts",
+    "site_search",
+    "pelican.plugins.sitemap",
+    "pelican.plugins.neighbors",
+]
 
 # -- URLs: folders with index.html ---------------------------------------------
 # Slugs come from file names, so editing a title never breaks a link.
@@ -55,7 +63,9 @@ COMPANY_URL = "companies/{slug}/"
 COMPANY_SAVE_AS = "companies/{slug}/index.html"
 COMPANIES_URL = "companies/"
 COMPANIES_SAVE_AS = "companies/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "404", "robots"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
 DEFAULT_PAGINATION = False

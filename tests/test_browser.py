@@ -47,7 +47,7 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, served_basic_
 
 URLS = ["/", "/stories/lego-luka-jay-minifigure/", "/themes/service-recovery/",
         "/companies/disney/", "/companies/",
-        "/lessons/", "/takeaways/", "/playbook/", "/themes/", "/archives/", "/about/", "/404.html"]
+        "/lessons/", "/takeaways/", "/playbook/", "/themes/", "/archives/", "/about/", "/search/", "/404.html"]
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
