@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post
+.PHONY: serve build test clean new-post bench check
 
 $(VENV)/.installed-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ clean:
 # make new-post TITLE="Lego answers Luka" COMPANIES=Lego TAGS=empathy,follow-up
 new-post: $(VENV)/.installed-base
 	$(INVOKE) new-post "$(TITLE)" --companies "$(COMPANIES)" --tags "$(TAGS)"
+
+# make bench ARTICLES=1000,5000: the build benchmark (writes docs/performance.md)
+ARTICLES ?= 1000,5000
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py --articles $(ARTICLES)
+
+check: $(VENV)/.installed-dev
+	$(INVOKE) check

@@ -3,6 +3,7 @@
     invoke build [--publish]   strict build into output/, replaced only on success
     invoke serve               build, serve on http://127.0.0.1:8000, rebuild + reload on change
     invoke test                the whole test suite (installs Chromium when missing)
+    invoke check               content lint + checks of the built site (make check)
     invoke clean               remove output/ and the content cache
     invoke new-post "Title"    scaffold content/stories/<slug>.md
 """
@@ -124,6 +125,18 @@ def test(c, k="", x=False):
     os.environ.setdefault("CHROMIUM_PATH", find_chromium() or "")
     command = [sys.executable, "-m", "pytest"] + (["-k", k] if k else []) + (["-x"] if x else [])
     sys.exit(subprocess.run(command, cwd=ROOT).returncode)
+
+
+@task(help={"publish": "check a production build (builds one first when output/ is empty)"})
+def check(c, publish=False):
+    """Content lint, then checks of the built site in output/ (links, HTML, feeds, sitemap, hosts)."""
+    from checks import lint, site
+
+    failed = lint.main([str(CONTENT)]) != 0
+    if not (OUTPUT / "index.html").exists() and not build_site(publish=publish):
+        sys.exit(1)
+    failed |= site.main([str(OUTPUT)]) != 0
+    sys.exit(1 if failed else 0)
 
 
 @task

@@ -31,6 +31,25 @@ WORD_RE = re.compile(r"\w+")
 WORDS_PER_MINUTE = 230
 
 
+def broken_links(lines, offset, source_path, content_root):
+    """(line, message) for each ``{filename}``/``{static}`` link to a missing file."""
+    found = []
+    for number, line in enumerate(lines, start=offset + 1):
+        if "{" not in line:
+            continue
+        for m in LINK_RE.finditer(line):
+            target = m.group(2)
+            if target.startswith("/"):
+                full = os.path.join(content_root, target.lstrip("/"))
+            else:
+                full = os.path.join(os.path.dirname(source_path), target)
+            # {filename}/_callouts/... and friends are registered by plugins
+            if target.startswith("/_") or os.path.exists(full):
+                continue
+            found.append((number, f"broken internal link {{{m.group(1)}}}{target}: no such file"))
+    return found
+
+
 class CasebookMarkdownReader(MarkdownReader):
     def read(self, source_path):
         self._source_path = source_path
@@ -75,20 +94,7 @@ class CasebookMarkdownReader(MarkdownReader):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 
     def _check_links(self, body_lines, offset, source_path):
-        base = self.settings["PATH"]
-        for number, line in enumerate(body_lines, start=offset + 1):
-            if "{" not in line:
-                continue
-            for m in LINK_RE.finditer(line):
-                target = m.group(2)
-                if target.startswith("/"):
-                    full = os.path.join(base, target.lstrip("/"))
-                else:
-                    full = os.path.join(os.path.dirname(source_path), target)
-                # {filename}/_callouts/... and friends are registered by plugins
-                if target.startswith("/_") or os.path.exists(full):
-                    continue
-                self._problems.append((number, f"broken internal link {{{m.group(1)}}}{target}: no such file"))
+        self._problems.extend(broken_links(body_lines, offset, source_path, self.settings["PATH"]))
 
     def _problem(self, key, message):
         self._problems.append((self._meta_lines.get(key, 1), message))

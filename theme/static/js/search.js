@@ -12,9 +12,15 @@ const GROUPS = [
   ["company", "Company"],
   ["theme", "Theme"],
 ];
-const MAX_PAGES = 20;
+const PAGE_SIZE = 10; // stories whose details are fetched at a time
 let pagefind = null;
 let generation = 0;
+let pending = []; // matching stories not shown yet
+let shown = [];
+const more = el("button", "search-more", "Show more results");
+more.type = "button";
+more.hidden = true;
+list.after(more);
 
 root.hidden = false;
 
@@ -22,7 +28,8 @@ async function load() {
   if (!pagefind) {
     pagefind = await import(root.dataset.bundle);
     const base = new URL(root.dataset.baseUrl, location.href).pathname;
-    await pagefind.options({ baseUrl: base, excerptLength: 24 });
+    // noWorker: the worker script would double the JavaScript fetched for a first search
+    await pagefind.options({ baseUrl: base, excerptLength: 24, noWorker: true });
     await pagefind.init();
     renderFilters(await pagefind.filters());
   }
@@ -101,13 +108,28 @@ async function run(state) {
   // several values within a group: any of them (OR); groups combine with AND
   for (const [group] of GROUPS) if (state.filters[group].length) filters[group] = { any: state.filters[group] };
   const response = await api.search(state.q || null, { filters, sort: state.q ? undefined : { date: "desc" } });
-  const pages = await Promise.all(response.results.slice(0, MAX_PAGES).map((r) => r.data()));
   if (mine !== generation) return; // a newer search has started
-  const kinds = state.filters.kind;
-  const items = [];
-  for (const page of pages) items.push(...itemsOf(page, kinds));
-  render(items, state);
+  pending = response.results;
+  shown = [];
+  await showMore(state, mine);
 }
+
+async function showMore(state, mine) {
+  const batch = pending.slice(0, PAGE_SIZE);
+  pending = pending.slice(PAGE_SIZE);
+  const pages = await Promise.all(batch.map((r) => r.data()));
+  if (mine !== generation) return;
+  for (const page of pages) shown.push(...itemsOf(page, state.filters.kind));
+  render(shown, state, pending.length);
+}
+
+more.addEventListener("click", () => {
+  const firstNew = list.children.length;
+  showMore(currentState(), generation).then(() => {
+    const link = list.children[firstNew] && list.children[firstNew].querySelector("a");
+    if (link) link.focus();
+  });
+});
 
 function calloutIds(page) {
   const map = new Map();
@@ -158,7 +180,7 @@ function excerptNode(html) {
   return out;
 }
 
-function render(items, state) {
+function render(items, state, remaining = 0) {
   list.replaceChildren();
   for (const item of items) {
     const li = el("li", `search-result kind-${item.kind.toLowerCase().replace(/\s+/g, "-")}`);
@@ -175,9 +197,11 @@ function render(items, state) {
     list.append(li);
   }
   const what = state.q ? ` for “${state.q}”` : "";
+  const rest = remaining ? `, ${remaining} more ${remaining === 1 ? "story" : "stories"} to show` : "";
   status.textContent = items.length
-    ? `${items.length} result${items.length === 1 ? "" : "s"}${what}`
+    ? `${items.length} result${items.length === 1 ? "" : "s"}${what}${rest}`
     : `No results${what}. Try fewer words, or browse themes and companies.`;
+  more.hidden = !remaining;
 }
 
 // -- events ----------------------------------------------------------------------
@@ -188,7 +212,7 @@ input.addEventListener("input", () => {
     const state = currentState();
     writeState(state, false);
     run(state);
-  }, 120);
+  }, 60);
 });
 input.addEventListener("focus", () => load(), { once: true });
 

@@ -1,0 +1,256 @@
+"""Build the same synthetic corpus four ways and compare them (`make bench`).
+
+    python benchmarks/run.py --articles 1000,5000 [--out docs/performance.md]
+
+1. baseline: bare Pelican, same Markdown extensions, `simple` theme;
+2. our full site without the search index;
+3. our full site with the search index (Pagefind);
+4. Hugo, the field's speed reference, on the same corpus.
+
+Every figure is also given as a ratio to the baseline of the same run, since
+machines are noisy. Also measured: a one-article rebuild with a warm content
+cache, the weight of an article page, Pagefind's share of the build, and in
+headless Chromium the bytes and time of a first one-word search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus  # noqa: E402
+
+PY = sys.executable
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    peak_mb: float
+    pages: int
+
+
+def measure(command, cwd=ROOT, env=None) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one command, from os.wait4."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = []
+    reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))
+    reader.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n"
+                         f"{stderr[0].decode(errors='replace')[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def html_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def pelican(content: Path, output: Path, settings: str, *extra: str):
+    return [PY, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output),
+            "--log-handler", "plain", "-q", *(["-e", *extra] if extra else [])]
+
+
+def build_all(n: int, work: Path) -> dict:
+    corpus = work / f"corpus-{n}"
+    if not (corpus / "pelican" / "stories").exists():
+        write_corpus(n, corpus)
+    out = work / f"out-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    no_cache = ("CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false")
+    variants = {
+        "baseline": pelican(corpus / "pelican", out / "baseline", HERE / "baseline_conf.py"),
+        "site": pelican(corpus / "pelican", out / "site", ROOT / "pelicanconf.py", *no_cache,
+                        "SITE_SEARCH_INDEX=false"),
+        "site+search": pelican(corpus / "pelican", out / "search", ROOT / "pelicanconf.py", *no_cache),
+        "hugo": [str(Path(PY).with_name("hugo")), "--source", str(corpus / "hugo"),
+                 "--destination", str(out / "hugo"), "--quiet"],
+    }
+    folders = {"baseline": "baseline", "site": "site", "site+search": "search", "hugo": "hugo"}
+    runs = {}
+    for name, command in variants.items():
+        seconds, peak = measure(command)
+        runs[name] = Run(name, seconds, peak, html_pages(out / folders[name]))
+        print(f"  {n} articles, {name}: {seconds:.2f} s, {peak:.0f} MB, {runs[name].pages} pages", flush=True)
+
+    # Pagefind alone on the already written site (its share of a build)
+    index_seconds, _ = measure([PY, "-m", "pagefind", "--site", str(out / "site"), "--silent"])
+
+    # One-article edit with a warm content cache, against a full build of the same settings
+    cache = work / f"cache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cached = pelican(corpus / "pelican", out / "incremental", ROOT / "pelicanconf.py",
+                     "SITE_SEARCH_INDEX=false", f'CACHE_PATH="{cache}"')
+    cold, _ = measure(cached)
+    edited = corpus / "pelican" / "stories" / "story-00001.md"
+    original = edited.read_text()
+    edited.write_text(original + "\nOne more sentence for the benchmark.\n")
+    try:
+        warm, _ = measure(cached)
+    finally:
+        edited.write_text(original)
+
+    return {"runs": runs, "index_seconds": index_seconds, "cold": cold, "warm": warm,
+            "weight": page_weight(out / "search"), "site": out / "search"}
+
+
+def page_weight(site: Path) -> dict:
+    """Bytes over the wire (gzip) of an article page before any search."""
+    article = next((site / "stories").iterdir()) / "index.html"
+    parts = {
+        "html": article.read_bytes(),
+        "css": (site / "theme" / "css" / "site.css").read_bytes(),
+        "js": (site / "theme" / "js" / "site.js").read_bytes(),
+    }
+    return {k: len(gzip.compress(v, 9)) for k, v in parts.items()}
+
+
+def browser_search(site: Path, word: str = "customer") -> dict | None:
+    """First one-word query in headless Chromium: bytes fetched and keypress-to-results time."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not executable:
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM_FLAGS, serve
+
+    server, base = serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.goto(base + "/search/")
+            fetched = []
+            page.on("response", lambda r: fetched.append(r))
+            watch = """(word) => { window.__rendered = new Promise(done => new MutationObserver((_, o) => {
+                if (document.getElementById('search-status').textContent.includes(word)) { o.disconnect();
+                done(performance.now()); } }).observe(document.getElementById('search-status'),
+                {childList: true, characterData: true, subtree: true})); }"""
+
+            def timed_query(text):
+                # one input event carrying the whole word, as the last keypress of it would
+                page.evaluate(watch, text)
+                start = page.evaluate("performance.now()")
+                page.fill("#search-q", text)
+                return page.evaluate("window.__rendered") - start
+
+            cold_ms = timed_query(word)  # library, wasm and index loaded by this query
+            page.wait_for_timeout(300)
+            bodies = [(r.headers.get("content-type", ""), r.body()) for r in fetched if r.ok]
+            first_bytes = sum(len(b) for _, b in bodies)
+            # as a static host that compresses text serves them (GitHub Pages does);
+            # Pagefind's index, fragments and wasm are already compressed
+            compressible = ("javascript", "json", "css", "html", "svg")
+            first_gzip = sum(len(gzip.compress(b)) if any(t in c for t in compressible) else len(b)
+                             for c, b in bodies)
+            warm_ms = timed_query("team")
+            # what a reader sees: the box is focused (which loads the library) before typing
+            page.goto(base + "/search/")
+            page.focus("#search-q")
+            page.wait_for_load_state("networkidle")
+            first_ms = timed_query(word)
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"bytes": first_bytes, "gzip_bytes": first_gzip, "cold_ms": cold_ms, "first_ms": first_ms,
+            "warm_ms": warm_ms}
+
+
+def versions() -> str:
+    names = ["pelican", "markdown", "pymdown-extensions", "pagefind", "hugo", "minify-html", "playwright"]
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def report(results: dict, command: str) -> str:
+    lines = [
+        "# Build performance",
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}  ",
+        f"Versions: {versions()}  ",
+        f"Date: {time.strftime('%Y-%m-%d')}",
+        "",
+        "Ratios are to the baseline (bare Pelican, same Markdown extensions, `simple` theme) of the same run.",
+        "",
+        "| articles | build | seconds | × baseline | pages | pages/s | peak MB | × baseline |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, r in results.items():
+        base = r["runs"]["baseline"]
+        for run in r["runs"].values():
+            lines.append(
+                f"| {n} | {run.name} | {run.seconds:.2f} | {run.seconds / base.seconds:.2f} | {run.pages} | "
+                f"{run.pages / run.seconds:.0f} | {run.peak_mb:.0f} | {run.peak_mb / base.peak_mb:.2f} |"
+            )
+    lines += ["", "| articles | Pagefind alone, s | ÷ site build | one-article rebuild, warm cache, s | ÷ full build |",
+              "| ---: | ---: | ---: | ---: | ---: |"]
+    for n, r in results.items():
+        site = r["runs"]["site"].seconds
+        lines.append(f"| {n} | {r['index_seconds']:.2f} | {r['index_seconds'] / site:.2f} | "
+                     f"{r['warm']:.2f} | {r['warm'] / r['cold']:.2f} |")
+    lines += ["", "| articles | article page, gzip bytes: HTML | CSS | JS | total | first search: bytes, as stored "
+              "| gzip-served | keypress → results, ms: cold | after focus | warm |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for n, r in results.items():
+        w, s = r["weight"], r.get("search") or {}
+        lines.append(f"| {n} | {w['html']} | {w['css']} | {w['js']} | {sum(w.values())} | "
+                     f"{s.get('bytes', '-')} | {s.get('gzip_bytes', '-')} | {s.get('cold_ms', 0):.0f} | "
+                     f"{s.get('first_ms', 0):.0f} | {s.get('warm_ms', 0):.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", default="1000,5000")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--work", default=str(HERE / "work"))
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for n in [int(x) for x in args.articles.split(",")]:
+        print(f"{n} articles:", flush=True)
+        results[n] = build_all(n, work)
+        if not args.no_browser:
+            results[n]["search"] = browser_search(results[n]["site"])
+    text = report(results, "make bench ARTICLES=" + args.articles)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    print(json.dumps({n: {k: v.seconds for k, v in r["runs"].items()} for n, r in results.items()}))
+    return results
+
+
+if __name__ == "__main__":
+    main()
