@@ -248,7 +248,10 @@ def main(argv=None):
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
-    print(json.dumps({n: {k: v.seconds for k, v in r["runs"].items()} for n, r in results.items()}))
+    print(json.dumps({n: {"seconds": {k: v.seconds for k, v in r["runs"].items()},
+                          "peak_mb": {k: v.peak_mb for k, v in r["runs"].items()},
+                          "pages": {k: v.pages for k, v in r["runs"].items()},
+                          "search": r.get("search")} for n, r in results.items()}))
     return results
 
 

@@ -177,21 +177,22 @@ class CalloutTreeprocessor(Treeprocessor):
 
         scope = getattr(md, "document_key", "")
         anchor = f"{scope}--{callout_id}" if scope else callout_id
+        heading, content = self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
         if top_level and kind in types:
             md.callouts.append(
                 Callout(
                     type=kind,
                     id=callout_id,
                     title=title_text,
-                    title_html=self._inner_html(title_el),
-                    text=" ".join(" ".join(self._text(el) for el in body).split()),
-                    html="".join(self._outer_html(el) for el in body),
+                    # one serialization each for the heading and the body
+                    title_html=self._inner_html(heading),
+                    text=" ".join(self._text(content).split()),
+                    html=self._inner_html(content),
                     line=line,
                     collapsible=bool(collapse),
                     anchor=anchor,
                 )
             )
-        self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
 
     def _build(self, quote, kind, label, callout_id, anchor, title_el, body, collapse):
         tail = quote.tail
@@ -232,6 +233,7 @@ class CalloutTreeprocessor(Treeprocessor):
                 links, "a", {"class": "callout-index", "href": index_href(kind, anchor)}
             )
             to_index.text = f"All {plural.lower()}"
+        return heading, content
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -294,15 +296,14 @@ class CalloutTreeprocessor(Treeprocessor):
         text = "".join(el.itertext()).replace(AMP_SUBSTITUTE, "&")
         return self._stashed(text, tags="drop")
 
-    def _outer_html(self, el: etree.Element) -> str:
+    def _inner_html(self, el: etree.Element) -> str:
+        """The HTML inside ``el``, with Markdown's placeholders resolved."""
+        tail, el.tail = el.tail, None
         html = self.md.serializer(el)
+        el.tail = tail
         for processor in self.md.postprocessors:
             if not isinstance(processor, StrayMarkerPostprocessor):
                 html = processor.run(html)
-        return html
-
-    def _inner_html(self, el: etree.Element) -> str:
-        html = self._outer_html(el)
         start, end = html.find(">") + 1, html.rfind("<")
         return html[start:end].strip() if 0 < start <= end else ""
 

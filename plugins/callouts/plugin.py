@@ -50,17 +50,31 @@ class CalloutType:
     save_as: str
 
 
-@dataclass
 class Entry:
-    """A callout with the article it belongs to, as index pages show it."""
+    """A callout with the article it belongs to, as index pages show it.
 
-    callout: object
-    article: object
-    type: CalloutType
+    Its URL and its body (with intrasite links resolved) are computed once and
+    shared by the index pages, the playbook, the JSON export and the feed.
+    """
+
+    __slots__ = ("callout", "article", "type", "url", "_html")
+
+    def __init__(self, callout, article, type):
+        self.callout = callout
+        self.article = article
+        self.type = type
+        self.url = f"{article.url}#{callout.id}"
+        self._html = None
 
     @property
-    def url(self):
-        return f"{self.article.url}#{self.callout.id}"
+    def html(self):
+        if self._html is None:
+            html = self.callout.html
+            # only bodies that link elsewhere need Pelican's link replacement
+            if "{" in html or "|" in html:
+                html = self.article._update_content(html, self.article.get_siteurl())
+            self._html = html
+        return self._html
 
 
 @dataclass
@@ -181,7 +195,7 @@ class CalloutsGenerator(Generator):
                 "type": e.callout.type,
                 "title": e.callout.title,
                 "text": e.callout.text,
-                "html": e.article._update_content(e.callout.html, siteurl),
+                "html": e.html,
                 "url": f"{siteurl}/{e.url}",
                 "index_url": f"{siteurl}/{e.type.url}#{e.callout.anchor}",
                 "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
@@ -244,7 +258,7 @@ class FeedItem:
     def get_content(self, siteurl):
         article = self._entry.article
         source = str(escape(article.title))
-        body = article._update_content(self._entry.callout.html, siteurl)
+        body = self._entry.html
         return f'{body}<p>From <a href="{siteurl}/{article.url}">{source}</a></p>'
 
 

@@ -61,6 +61,18 @@ def get_generators(pelican):
     return CompaniesGenerator
 
 
+def freeze_urls(generator):
+    """Compute each article's URL once per build.
+
+    Pelican formats ``url`` anew on every access (a relpath and a dict of
+    fields each time), and listings, feeds and callout indexes ask for it tens
+    of thousands of times. ``override_url`` is Pelican's own per-article URL
+    override, so the frozen value is used everywhere.
+    """
+    for article in generator.articles:
+        article.override_url = article.url
+
+
 def rank_related(generator):
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
@@ -75,6 +87,7 @@ def register():
     signals.initialized.connect(initialize)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
     signals.all_generators_finalized.connect(report_problems)
     signals.finalized.connect(minify.minify_output)

@@ -27,7 +27,6 @@ markdown_converted = signal("casebook.markdown_converted")
 
 HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
 LINK_RE = re.compile(r"\{(filename|static|attach)\}([^)\s\"'#?>]+)")
-WORD_RE = re.compile(r"\w+")
 WORDS_PER_MINUTE = 230
 
 
@@ -67,7 +66,7 @@ class CasebookMarkdownReader(MarkdownReader):
         if hasattr(self._md, "Meta"):
             metadata.update(self._parse_metadata(self._md.Meta))
         self._check_required(metadata, source_path)
-        words = len(WORD_RE.findall("\n".join(body)))
+        words = sum(len(line.split()) for line in body)
         metadata["word_count"] = words
         metadata["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
         metadata[METADATA_KEY] = self._problems
