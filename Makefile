@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post bench check
+.PHONY: serve build test clean new-post bench check lighthouse
 
 $(VENV)/.installed-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ bench: $(VENV)/.installed-dev
 
 check: $(VENV)/.installed-dev
 	$(INVOKE) check
+
+# make lighthouse: Lighthouse scores of every page type (writes docs/quality.md)
+lighthouse: $(VENV)/.installed-dev
+	$(BIN)/python -m checks.lighthouse

@@ -30,8 +30,31 @@ WORDS = (
 ).split()
 
 
+SYLLABLES = "ba be bi bo bu ca ce co cu da de di do fa fe fi fo ga ge go la le li lo ma me mi mo na ne ni no " \
+    "pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo".split()
+
+
+def vocabulary(size: int = 6000, seed: int = 11) -> tuple[list[str], list[float]]:
+    """Domain words first, then made-up ones, with Zipf weights like natural text:
+    a few words are everywhere, most are rare (a 65-word corpus would put every
+    word in every article, which no real library does)."""
+    rng = random.Random(seed)
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    return words, weights
+
+
+VOCABULARY, WEIGHTS = vocabulary()
+
+
 def sentence(rng: random.Random, n: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = rng.choices(VOCABULARY, weights=WEIGHTS, k=n)
     return " ".join(words).capitalize() + "."
 
 

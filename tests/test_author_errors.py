@@ -125,3 +125,8 @@ def test_new_post_scaffold_builds_as_a_draft_and_never_overwrites(tmp_path, monk
     assert error_log == []
     draft = soup(page(tmp_path / "out", "drafts/lego-answers-luka/"))
     assert "Draft" in draft.select_one(".draft-banner").get_text()
+    home = soup(page(tmp_path / "out", ""))
+    assert [a["href"] for a in home.select(".drafts a")] == ["/drafts/lego-answers-luka/"]
+    build(tmp_path / "content", tmp_path / "published", settings_file="publishconf.py")
+    assert not (tmp_path / "published" / "drafts").exists()
+    assert not soup(page(tmp_path / "published", "")).select(".drafts")

@@ -37,6 +37,12 @@ def test_every_page_type_is_written_with_one_main_and_title(basic_site, kind, ur
     assert document.select_one("h1").get_text().strip()
 
 
+@pytest.mark.parametrize("url", ["", "themes/empowerment/", "companies/lego/", "takeaways/", "playbook/",
+                                 "archives/2024/", "about/", "stories/the-letter/", "search/"])
+def test_each_page_names_itself_as_canonical(basic_site, url):
+    assert soup(page(basic_site, url)).select_one('link[rel="canonical"]')["href"] == "/" + url
+
+
 def test_machine_readable_files_exist(basic_site):
     for name in ("sitemap.xml", "robots.txt", "feeds/all.atom.xml", "feeds/callouts.atom.xml",
                  "feeds/themes/empowerment.atom.xml", "callouts.json"):
