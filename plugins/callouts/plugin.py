@@ -207,9 +207,11 @@ class CalloutsGenerator(Generator):
         ]
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        # compact: json's C encoder is used only without indentation
+        text = json.dumps({"version": 1, "count": len(records), "callouts": records},
+                          ensure_ascii=False, separators=(",", ":"))
         with open(path, "w", encoding="utf-8") as fh:
-            json.dump({"version": 1, "count": len(records), "callouts": records}, fh,
-                      ensure_ascii=False, indent=1)
+            fh.write(text)
         logger.info("Writing %s", path)
 
 

@@ -205,12 +205,16 @@ function render(items, state, remaining = 0) {
 }
 
 // -- events ----------------------------------------------------------------------
+// Typing a new query adds one history entry (its first keystroke pushes, the
+// rest replace it), so Back returns to the previous search, not to each letter.
 let timer = 0;
+let typing = false;
 input.addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(() => {
     const state = currentState();
-    writeState(state, false);
+    writeState(state, !typing);
+    typing = true;
     run(state);
   }, 60);
 });
@@ -220,17 +224,20 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(timer);
   const state = currentState();
-  writeState(state, true);
+  writeState(state, !typing);
+  typing = false;
   run(state);
 });
 
 filtersBox.addEventListener("change", () => {
   const state = currentState();
   writeState(state, true);
+  typing = false;
   run(state);
 });
 
 window.addEventListener("popstate", () => {
+  typing = false;
   const state = readState();
   applyState(state);
   run(state);
