@@ -5,6 +5,7 @@ const root = document.getElementById("search");
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const filtersBox = document.getElementById("search-filters");
+const filterToggle = document.getElementById("search-filter-toggle");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const GROUPS = [
@@ -26,15 +27,26 @@ root.hidden = false;
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(root.dataset.bundle);
+    const api = await import(root.dataset.bundle);
     const base = new URL(root.dataset.baseUrl, location.href).pathname;
     // noWorker: the worker script would double the JavaScript fetched for a first search
-    await pagefind.options({ baseUrl: base, excerptLength: 24, noWorker: true });
-    await pagefind.init();
-    renderFilters(await pagefind.filters());
+    await api.options({ baseUrl: base, excerptLength: 24, noWorker: true });
+    await api.init();
+    pagefind = api;
   }
   return pagefind;
 }
+
+// The filter lists (and their index files) load only when the reader opens
+// them, or when the URL already asks for a filter.
+let filtersLoaded = null;
+function loadFilters() {
+  if (!filtersLoaded) {
+    filtersLoaded = load().then((api) => api.filters()).then(renderFilters);
+  }
+  return filtersLoaded;
+}
+filterToggle.addEventListener("toggle", () => { if (filterToggle.open) loadFilters(); });
 
 // -- URL state: ?q=...&company=A&company=B&theme=...&kind=... ---------------
 function readState() {
@@ -57,8 +69,12 @@ function writeState(state, push) {
 
 function currentState() {
   const state = { q: input.value.trim(), filters: {} };
+  const fromUrl = readState().filters;
   for (const [group] of GROUPS) {
-    state.filters[group] = [...filtersBox.querySelectorAll(`input[name="${group}"]:checked`)].map((i) => i.value);
+    // until the filter lists are loaded, the URL's filters stay in force
+    state.filters[group] = filtersBox.childElementCount
+      ? [...filtersBox.querySelectorAll(`input[name="${group}"]:checked`)].map((i) => i.value)
+      : fromUrl[group];
   }
   return state;
 }
@@ -92,6 +108,10 @@ function renderFilters(available) {
     filtersBox.append(fieldset);
   }
   filtersBox.hidden = !filtersBox.childElementCount;
+}
+
+function wantsFilters(state) {
+  return GROUPS.some(([g]) => state.filters[g].length);
 }
 
 // -- searching -----------------------------------------------------------------
@@ -239,6 +259,7 @@ filtersBox.addEventListener("change", () => {
 window.addEventListener("popstate", () => {
   typing = false;
   const state = readState();
+  if (wantsFilters(state)) loadFilters().then(() => applyState(state));
   applyState(state);
   run(state);
 });
@@ -266,4 +287,8 @@ list.addEventListener("keydown", (event) => {
 
 const initial = readState();
 applyState(initial);
-if (initial.q || GROUPS.some(([g]) => initial.filters[g].length)) run(initial);
+if (wantsFilters(initial)) {
+  filterToggle.open = true;
+  loadFilters();
+}
+if (initial.q || wantsFilters(initial)) run(initial);
