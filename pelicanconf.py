@@ -23,6 +23,7 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
 PLUGIN_PATHS = ["plugins"]
 # Order matters on `finalized`: casebook minifies (publish builds) before

@@ -147,7 +147,7 @@ class CalloutTreeprocessor(Treeprocessor):
             title_el = etree.Element("p")
             title_el.text = label
             title_text = label
-        if not any(self._text(el).strip() or len(el) for el in body):
+        if not any(len(el) or (el.text or "").strip() for el in body):
             problems.append(Problem(line, f"{label.lower()} callout {title_text!r} has an empty body"))
         if not top_level:
             problems.append(
@@ -301,9 +301,10 @@ class CalloutTreeprocessor(Treeprocessor):
         tail, el.tail = el.tail, None
         html = self.md.serializer(el)
         el.tail = tail
-        for processor in self.md.postprocessors:
-            if not isinstance(processor, StrayMarkerPostprocessor):
-                html = processor.run(html)
+        if "\x02" in html:  # only Markdown's placeholders (STX...ETX) need its postprocessors
+            for processor in self.md.postprocessors:
+                if not isinstance(processor, StrayMarkerPostprocessor):
+                    html = processor.run(html)
         start, end = html.find(">") + 1, html.rfind("<")
         return html[start:end].strip() if 0 < start <= end else ""
 
