@@ -99,19 +99,24 @@ def find_chromium() -> str | None:
     return None
 
 
+def apt_install(package: str) -> bool:
+    """Install a Debian package when we are root on Debian; False elsewhere."""
+    if not (Path("/etc/debian_version").exists() and os.geteuid() == 0):
+        return False
+    print(f"installing Debian's {package} package")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], check=True, env=env)
+    return True
+
+
 @task
 def chromium(c):
     """Make sure a Chromium is there for the browser tests (Debian's, when root)."""
     if find_chromium():
         return
-    if Path("/etc/debian_version").exists() and os.geteuid() == 0:
-        print("No Chromium found: installing Debian's chromium package")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
-                       check=True, env=env)
-        if find_chromium():
-            return
+    if apt_install("chromium") and find_chromium():
+        return
     sys.exit(
         "No Chromium found for the browser tests. Install one (Debian/Ubuntu: "
         "`sudo apt-get install chromium`; macOS: `brew install --cask chromium`) and, "
@@ -132,6 +137,8 @@ def check(c, publish=False):
     """Content lint, then checks of the built site in output/ (links, HTML, feeds, sitemap, hosts)."""
     from checks import lint, site
 
+    if not shutil.which("java") and not apt_install("default-jre-headless"):
+        print("No Java found: the Nu HTML Checker needs one (Debian: apt-get install default-jre-headless)")
     failed = lint.main([str(CONTENT)]) != 0
     if not (OUTPUT / "index.html").exists() and not build_site(publish=publish):
         sys.exit(1)
