@@ -184,7 +184,10 @@ def new_post(c, title, companies="", tags=""):
     if not slug:
         sys.exit(f"cannot make a file name from {title!r}")
     path = CONTENT / "stories" / f"{slug}.md"
-    clean = lambda value: ", ".join(v.strip() for v in value.split(",") if v.strip())  # noqa: E731
+
+    def clean(value):
+        return ", ".join(v.strip() for v in value.split(",") if v.strip())
+
     text = POST_TEMPLATE.format(
         title=title.strip(), date=datetime.date.today().isoformat(),
         tags=clean(tags), companies=clean(companies),

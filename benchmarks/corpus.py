@@ -20,18 +20,133 @@ sys.path.insert(0, str(ROOT))
 from pelicanconf import CASEBOOK_THEMES  # noqa: E402
 
 THEMES = sorted(CASEBOOK_THEMES)
-COMPANIES = ["Disney", "Nordstrom", "Lego", "Marriott", "Chick-fil-A", "Zendesk", "Ritz-Carlton",
-             "Apple", "McDonald's", "JetBlue", "Zappos", "Costco"]
-WORDS = (
-    "customer service team manager guest call ticket reply apology follow up listen name greet "
-    "problem fix policy front line shift queue wait store desk hotel park phone email chat visit "
-    "experience loyalty trust promise detail moment recovery staff training huddle feedback smile "
-    "thank welcome goodbye complaint refund upgrade voucher delay order meal room booking letter"
-).split()
+COMPANIES = [
+    "Disney",
+    "Nordstrom",
+    "Lego",
+    "Marriott",
+    "Chick-fil-A",
+    "Zendesk",
+    "Ritz-Carlton",
+    "Apple",
+    "McDonald's",
+    "JetBlue",
+    "Zappos",
+    "Costco",
+]
+WORDS = [
+    "customer",
+    "service",
+    "team",
+    "manager",
+    "guest",
+    "call",
+    "ticket",
+    "reply",
+    "apology",
+    "follow",
+    "up",
+    "listen",
+    "name",
+    "greet",
+    "problem",
+    "fix",
+    "policy",
+    "front",
+    "line",
+    "shift",
+    "queue",
+    "wait",
+    "store",
+    "desk",
+    "hotel",
+    "park",
+    "phone",
+    "email",
+    "chat",
+    "visit",
+    "experience",
+    "loyalty",
+    "trust",
+    "promise",
+    "detail",
+    "moment",
+    "recovery",
+    "staff",
+    "training",
+    "huddle",
+    "feedback",
+    "smile",
+    "thank",
+    "welcome",
+    "goodbye",
+    "complaint",
+    "refund",
+    "upgrade",
+    "voucher",
+    "delay",
+    "order",
+    "meal",
+    "room",
+    "booking",
+    "letter",
+]
 
 
-SYLLABLES = "ba be bi bo bu ca ce co cu da de di do fa fe fi fo ga ge go la le li lo ma me mi mo na ne ni no " \
-    "pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo".split()
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "ca",
+    "ce",
+    "co",
+    "cu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "fa",
+    "fe",
+    "fi",
+    "fo",
+    "ga",
+    "ge",
+    "go",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "pa",
+    "pe",
+    "pi",
+    "po",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+]
 
 
 def vocabulary(size: int = 6000, seed: int = 11) -> tuple[list[str], list[float]]:
@@ -104,7 +219,7 @@ def hugo_markdown(a) -> str:
         f'companies = [{companies}]\nsummary = "{a["summary"]}"\n+++\n\n'
     )
     parts = []
-    for heading, body, (kind, title, text) in a["sections"]:
+    for heading, body, (_kind, title, text) in a["sections"]:
         parts.append(f"## {heading}\n\n{body}\n\n> **{title}**\n> {text}\n")
     return head + "\n".join(parts)
 
@@ -127,7 +242,7 @@ def write_corpus(n: int, folder: Path, seed: int = 7) -> Path:
 HUGO_LAYOUTS = {
     "hugo.toml": 'baseURL = "http://127.0.0.1/"\ntitle = "Corpus"\n[taxonomies]\ntag = "tags"\ncompany = "companies"\n',
     "layouts/baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-    "</head><body><main>{{ block \"main\" . }}{{ end }}</main></body></html>",
+    '</head><body><main>{{ block "main" . }}{{ end }}</main></body></html>',
     "layouts/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}'
     "<ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></article>{{ end }}",
     "layouts/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'

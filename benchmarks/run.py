@@ -225,7 +225,8 @@ def report(results: dict, command: str) -> str:
         site = r["runs"]["site"].seconds
         lines.append(f"| {n} | {r['index_seconds']:.2f} | {r['index_seconds'] / site:.2f} | "
                      f"{r['warm']:.2f} | {r['warm'] / r['cold']:.2f} |")
-    lines += ["", "| articles | article page, gzip bytes: HTML | CSS | JS | total |", "| ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["", "| articles | article page, gzip bytes: HTML | CSS | JS | total |",
+              "| ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():
         w = r["weight"]
         lines.append(f"| {n} | {w['html']} | {w['css']} | {w['js']} | {sum(w.values())} |")

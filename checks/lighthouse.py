@@ -68,8 +68,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", default=str(ROOT / "docs" / "quality.md"))
     args = parser.parse_args(argv)
-    import tasks
     from conftest import serve
+
+    import tasks
 
     chromium = tasks.find_chromium()
     if not chromium:

@@ -26,8 +26,8 @@ from casebook.reader import HEADER_LINE_RE, broken_links  # noqa: E402
 REQUIRED = {"article": ("title", "date", "summary", "tags"), "page": ("title",)}
 CALLOUT_RE = re.compile(r"^\s*>\s*\[!([\w-]+)\]")
 MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(")
-HTML_IMAGE_RE = re.compile(r"<img\b[^>]*>", re.I)
-ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.I)
+HTML_IMAGE_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.IGNORECASE)
 
 
 def header(lines):
@@ -69,7 +69,7 @@ def lint(content: Path, settings: dict) -> list[str]:
         lines = path.read_text(encoding="utf-8").split("\n")
         meta, body_start = header(lines)
 
-        def add(line, message):
+        def add(line, message, shown=shown):
             findings.append(f"{shown}:{line}: {message}")
 
         for key in REQUIRED[kind]:
@@ -86,7 +86,8 @@ def lint(content: Path, settings: dict) -> list[str]:
             line, value = meta["companies"]
             for company in split(value):
                 spellings[company_key(company)].append((shown, line, company))
-        slug = meta["slug"][1] if "slug" in meta else slugify(path.stem, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+        subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        slug = meta["slug"][1] if "slug" in meta else slugify(path.stem, regex_subs=subs)
         slugs[(kind, slug)].append((shown, meta.get("slug", (1, ""))[0]))
 
         body = lines[body_start:]
@@ -113,7 +114,7 @@ def lint(content: Path, settings: dict) -> list[str]:
             for shown, line, name in uses:
                 if name != usual:
                     findings.append(f"{shown}:{line}: company {name!r} is spelled {usual!r} elsewhere")
-    for (kind, slug), where in slugs.items():
+    for (_kind, slug), where in slugs.items():
         if len(where) > 1:
             first = where[0][0]
             for shown, line in where[1:]:

@@ -42,7 +42,7 @@ def site_root(output: Path) -> str:
     index = output / "index.html"
     link = soup(index).select_one('link[rel="canonical"]') if index.exists() else None
     href = link["href"] if link else "/"
-    return href[:-1] if href.endswith("/") else href
+    return href.removesuffix("/")
 
 
 def target_file(output: Path, url_path: str) -> Path:

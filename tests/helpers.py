@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+
 from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings

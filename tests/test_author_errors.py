@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import FIXTURES, ROOT, build, page, soup
 
 BAD = FIXTURES / "bad_input" / "content"

@@ -6,8 +6,7 @@ import json
 
 import feedparser
 import pytest
-
-from helpers import FIXTURES, ROOT, broken_links, build, page, soup
+from helpers import FIXTURES, broken_links, build, page, soup
 
 PAGE_TYPES = {
     "home": "",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
+from helpers import ROOT
 
 from checks import lint, site
-from helpers import FIXTURES, ROOT
 
 FAULTS = "tests/fixtures/lint_faults/content"
 

@@ -3,9 +3,8 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from markdown.test_tools import TestCase
-
 from callouts.markdown_ext import CalloutsExtension
+from markdown.test_tools import TestCase
 
 
 def convert(source, **config):

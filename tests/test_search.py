@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-
 from helpers import page as page_file
 from helpers import soup
 
@@ -53,7 +52,8 @@ def test_a_takeaway_title_opens_the_article_at_that_takeaway(page, served_real_s
     page.wait_for_url("**/stories/lego-luka-jay-minifigure/#answer-letters-as-letters-not-as-tickets")
     heading = page.locator("#answer-letters-as-letters-not-as-tickets")
     assert heading.evaluate("el => el.matches(':target')")
-    assert heading.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    in_view = "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert heading.evaluate(in_view)
 
 
 def companies_of(found):

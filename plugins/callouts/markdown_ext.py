@@ -22,7 +22,7 @@ import difflib
 import html
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
@@ -369,10 +369,6 @@ class _DocumentResults:
     def reset(self):
         self.md.callouts = []
         self.md.callout_problems = []
-
-
-def callout_to_dict(callout: Callout) -> dict:
-    return asdict(callout)
 
 
 def makeExtension(**kwargs):

@@ -57,7 +57,7 @@ class Entry:
     shared by the index pages, the playbook, the JSON export and the feed.
     """
 
-    __slots__ = ("callout", "article", "type", "url", "_html")
+    __slots__ = ("_html", "article", "callout", "type", "url")
 
     def __init__(self, callout, article, type):
         self.callout = callout

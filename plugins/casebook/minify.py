@@ -17,6 +17,10 @@ HTML_OPTIONS = {"minify_css": True, "minify_js": True, "keep_closing_tags": True
                 "keep_html_and_head_opening_tags": True}
 
 
+def minify_page(html: str) -> str:
+    return minify_html.minify(html, **HTML_OPTIONS)
+
+
 def minify_css(css: str) -> str:
     # minify-html minifies CSS inside <style>; a stylesheet is wrapped and unwrapped.
     wrapped = minify_html.minify(f"<style>{css}</style>", minify_css=True)
@@ -30,7 +34,7 @@ def minify_output(pelican):
     for folder, _dirs, files in os.walk(pelican.output_path):
         for name in files:
             if name.endswith(".html"):
-                transform = lambda text: minify_html.minify(text, **HTML_OPTIONS)  # noqa: E731
+                transform = minify_page
             elif name.endswith(".css"):
                 transform = minify_css
             else:
