@@ -21,27 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from casebook.reader import HEADER_LINE_RE, broken_links  # noqa: E402
+from casebook.reader import broken_links, metadata_header  # noqa: E402
 
 REQUIRED = {"article": ("title", "date", "summary", "tags"), "page": ("title",)}
 CALLOUT_RE = re.compile(r"^\s*>\s*\[!([\w-]+)\]")
 MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(")
 HTML_IMAGE_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.IGNORECASE)
-
-
-def header(lines):
-    """{key: (line, value)} of the metadata header, and the first body line's index."""
-    meta = {}
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return meta, index
-        m = HEADER_LINE_RE.match(line)
-        if m:
-            meta[m.group(1).lower()] = (index + 1, m.group(2).strip())
-        elif not line.startswith((" ", "\t")):
-            return meta, index
-    return meta, len(lines)
 
 
 def split(value):
@@ -67,7 +53,7 @@ def lint(content: Path, settings: dict) -> list[str]:
         shown = os.path.relpath(path)
         kind = "page" if any(d in path.parents for d in page_dirs) else "article"
         lines = path.read_text(encoding="utf-8").split("\n")
-        meta, body_start = header(lines)
+        meta, body_start = metadata_header(lines)
 
         def add(line, message, shown=shown):
             findings.append(f"{shown}:{line}: {message}")

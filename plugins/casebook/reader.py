@@ -30,6 +30,20 @@ LINK_RE = re.compile(r"\{(filename|static|attach)\}([^)\s\"'#?>]+)")
 WORDS_PER_MINUTE = 230
 
 
+def metadata_header(lines):
+    """{key: (line, value)} of a Pelican "Key: value" header, and the index of the first body line."""
+    meta = {}
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return meta, index
+        m = HEADER_LINE_RE.match(line)
+        if m:
+            meta[m.group(1).lower()] = (index + 1, m.group(2).strip())
+        elif not line.startswith((" ", "\t")):
+            return meta, index
+    return meta, len(lines)
+
+
 def broken_links(lines, offset, source_path, content_root):
     """(line, message) for each ``{filename}``/``{static}`` link to a missing file."""
     found = []
@@ -56,9 +70,10 @@ class CasebookMarkdownReader(MarkdownReader):
         self._md = Markdown(**self.settings["MARKDOWN"])
         self._md.document_key = self._document_key(source_path)
         with pelican_open(source_path) as text:
-            self._meta_lines, body_start = self._header_lines(text)
+            lines = text.split("\n")
+            self._meta, body_start = metadata_header(lines)
             content = self._md.convert(text)
-        body = text.split("\n")[body_start:]
+        body = lines[body_start:]
         self._check_links(body, body_start, source_path)
 
         metadata = {}
@@ -89,44 +104,32 @@ class CasebookMarkdownReader(MarkdownReader):
             self._problems.append((1, "missing 'Title:' in the metadata header"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if "date" not in metadata and "date" not in self._meta_lines and not self._is_page(source_path):
+        if "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 
     def _check_links(self, body_lines, offset, source_path):
         self._problems.extend(broken_links(body_lines, offset, source_path, self.settings["PATH"]))
 
     def _problem(self, key, message):
-        self._problems.append((self._meta_lines.get(key, 1), message))
+        self._problems.append((self._meta.get(key, (1, ""))[0], message))
 
     # -- helpers -----------------------------------------------------------
-    @staticmethod
-    def _header_lines(text):
-        """Line of each metadata key, and the index of the first body line."""
-        lines, index = {}, 0
-        for index, line in enumerate(text.split("\n")):
-            if not line.strip():
-                return lines, index
-            m = HEADER_LINE_RE.match(line)
-            if m:
-                lines[m.group(1).lower()] = index + 1
-            elif not line.startswith((" ", "\t")):
-                return lines, index
-        return lines, index + 1
+
+    def _content_folder(self, source_path):
+        """(kind, path inside its folder): kind is "article", "page" or "" for elsewhere."""
+        relative = os.path.relpath(source_path, self.settings["PATH"])
+        for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+            for folder in self.settings.get(key, ()):
+                prefix = folder.rstrip("/") + os.sep
+                if relative.startswith(prefix):
+                    return kind, relative[len(prefix):]
+        return "", relative
 
     def _is_page(self, source_path):
-        relative = os.path.relpath(source_path, self.settings["PATH"])
-        return any(
-            relative == p or relative.startswith(p.rstrip("/") + os.sep)
-            for p in self.settings.get("PAGE_PATHS", ())
-        )
+        return self._content_folder(source_path)[0] == "page"
 
     def _document_key(self, source_path):
         """A readable key, unique per source file: its path inside its content folder."""
-        relative = os.path.relpath(source_path, self.settings["PATH"])
-        for folder in (*self.settings.get("ARTICLE_PATHS", ()), *self.settings.get("PAGE_PATHS", ())):
-            prefix = folder.rstrip("/") + os.sep
-            if relative.startswith(prefix):
-                relative = relative[len(prefix):]
-                break
+        relative = self._content_folder(source_path)[1]
         stem = os.path.splitext(relative)[0].replace(os.sep, "-")
         return slugify(stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
