@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from checks.site import broken_links  # noqa: F401  (one link checker, shared with `make check`)
+# one link checker and one HTML reader, shared with `make check`
+from checks.site import broken_links, soup, target_file  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -31,18 +31,9 @@ def build(content: Path, output: Path, settings_file: str = "pelicanconf.py", **
     return settings
 
 
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-
-
 def page(output: Path, url_path: str) -> Path:
     """The file that serves a site-relative URL such as ``themes/empathy/``."""
-    target = output / url_path.lstrip("/")
-    return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
-
-
-def html_pages(output: Path):
-    return sorted(p for p in output.rglob("*.html"))
+    return target_file(output, url_path or "/")
 
 
 class ErrorRecords(logging.Handler):
