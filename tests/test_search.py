@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -22,9 +23,24 @@ def search(page, base, query="", **filters):
     return results(page)
 
 
+def search_all(page, base, query="", **filters):
+    """Every result: "Show more results" is pressed until none are left."""
+    found = search(page, base, query, **filters)
+    more = page.locator(".search-more")
+    while more.is_visible():
+        shown = found.count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {shown}")
+    return found
+
+
 def test_index_covers_article_bodies_only(real_site):
     bundle = real_site / "pagefind"
     assert (bundle / "pagefind.js").exists()
+    # Pagefind reads the story pages only, not the listing and index pages
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    stories = list((real_site / "stories").glob("*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == len(stories) > 20
     article = soup(page_file(real_site, "stories/lego-luka-jay-minifigure/"))
     assert article.select_one("[data-pagefind-body]").name == "article"
     assert {el["data-pagefind-filter"] for el in article.select("a[data-pagefind-filter]")} == {"company", "theme"}
@@ -61,12 +77,12 @@ def companies_of(found):
 
 
 def test_company_filters_narrow_and_combine_with_or(page, served_real_site):
-    everything = search(page, served_real_site, "customer").count()
-    disney = search(page, served_real_site, "customer", company=["Disney"])
+    everything = search_all(page, served_real_site, "customer").count()
+    disney = search_all(page, served_real_site, "customer", company=["Disney"])
     only_disney = disney.count()  # a locator re-queries: keep the number
     assert 0 < only_disney < everything
     assert all("Disney" in line for line in companies_of(disney))
-    both = search(page, served_real_site, "customer", company=["Disney", "Marriott"])
+    both = search_all(page, served_real_site, "customer", company=["Disney", "Marriott"])
     lines = companies_of(both)
     assert both.count() > only_disney
     assert any("Marriott" in line for line in lines) and any("Disney" in line for line in lines)

@@ -150,12 +150,13 @@ class CalloutsGenerator(Generator):
         linkable[LINK_PREFIX + "playbook"] = LinkTarget(settings["CALLOUTS_PLAYBOOK_URL"])
 
         articles = self.context.get("articles", ())
-        self.entries = [
-            Entry(c, article, by_name[c.type])
-            for article in articles
-            for c in getattr(article, "callouts", ())
-            if c.type in by_name
-        ]
+        self.entries = []
+        for article in articles:
+            # one Entry per callout, shared by every page that shows it
+            article.callout_entries = [
+                Entry(c, article, by_name[c.type]) for c in getattr(article, "callouts", ()) if c.type in by_name
+            ]
+            self.entries.extend(article.callout_entries)
         for t in self.types:
             entries = [e for e in self.entries if e.type is t]
             self.context.setdefault("callout_index", {})[t.name] = {
@@ -167,7 +168,7 @@ class CalloutsGenerator(Generator):
         self.context["callout_themes"] = group_by_theme(self.entries, primary_only=True)
         self.context["CALLOUTS_PLAYBOOK_URL"] = settings["CALLOUTS_PLAYBOOK_URL"]
         for article in articles:
-            article.related_callouts = related_callouts(article, by_name, settings)
+            article.related_callouts = related_callouts(article, settings)
 
     def generate_output(self, writer):
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
@@ -229,14 +230,12 @@ def group_by_theme(entries, primary_only=False):
     return sorted(themes.items(), key=lambda item: item[0].name.lower())
 
 
-def related_callouts(article, by_name, settings):
+def related_callouts(article, settings):
     """Callouts of the best-matching other stories (see casebook.related)."""
     chosen = []
     limit, per_story = settings["CALLOUTS_RELATED_MAX"], settings["CALLOUTS_RELATED_PER_STORY"]
     for other, _score in getattr(article, "related", ()):
-        for callout in getattr(other, "callouts", ())[:per_story]:
-            if callout.type in by_name:
-                chosen.append(Entry(callout, other, by_name[callout.type]))
+        chosen.extend(getattr(other, "callout_entries", ())[:per_story])
         if len(chosen) >= limit:
             break
     return chosen[:limit]

@@ -1,7 +1,9 @@
 """Minify the written site (production builds): HTML and CSS through minify-html.
 
-Runs on ``finalized``, after every page is written and before the search index
-is built (the site_search plugin is registered after this one).
+Runs on ``finalized``, after every page is written. Pagefind may be reading the
+story pages meanwhile (site_search starts it early), so each file is replaced
+whole (written beside it, then renamed): a reader sees the old page or the new
+one, never half of one.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ def minify_output(pelican):
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             smaller = transform(text)
-            with open(path, "w", encoding="utf-8") as fh:
+            partial = os.path.join(folder, f".{name}.minified")
+            with open(partial, "w", encoding="utf-8") as fh:
                 fh.write(smaller)
+            os.replace(partial, path)
             before += len(text.encode())
             saved += len(text.encode()) - len(smaller.encode())
     logger.info("Minified HTML and CSS: %d of %d bytes saved", saved, before)

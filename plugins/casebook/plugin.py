@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import minify, problems, related
+from . import fragments, minify, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -32,6 +32,7 @@ def initialize(pelican):
         if not isinstance(settings[key], int) or settings[key] < 0:
             logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
             settings[key] = DEFAULTS[key]
+    fragments.add_global(settings)
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         version_cache(settings)
 
@@ -90,4 +91,6 @@ def register():
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
     signals.all_generators_finalized.connect(report_problems)
+    signals.all_generators_finalized.connect(fragments.start_build)
+    signals.finalized.connect(fragments.end_build)
     signals.finalized.connect(minify.minify_output)

@@ -13,7 +13,9 @@ const GROUPS = [
   ["company", "Company"],
   ["theme", "Theme"],
 ];
-const PAGE_SIZE = 10; // stories whose details are fetched at a time
+// stories whose details (one fragment file each) are fetched at a time: as
+// many as Pagefind's own UI shows, so a first query stays small on a large site
+const PAGE_SIZE = 5;
 let pagefind = null;
 let generation = 0;
 let pending = []; // matching stories not shown yet
@@ -231,6 +233,8 @@ let timer = 0;
 let typing = false;
 input.addEventListener("input", () => {
   clearTimeout(timer);
+  // start fetching the index chunks for these words while the pause runs
+  if (pagefind && input.value.trim()) pagefind.preload(input.value);
   timer = setTimeout(() => {
     const state = currentState();
     writeState(state, !typing);

@@ -1,0 +1,61 @@
+"""Render a page-independent piece of HTML once per build, wherever it is shown.
+
+A story's card appears on its themes' pages, its companies' pages, the
+category page and the archives; a callout's line appears on those pages and
+under "related lessons" of other stories. On a large site that is the same
+macro run tens of thousands of times with the same arguments. Templates write
+``{{ once(m.card, article, 3) }}``: the first call renders the macro, later
+calls with the same macro and arguments reuse its output.
+
+Only fragments that depend on their arguments and on site-wide settings alone
+may go through ``once`` (never on the page being written: its URL, its
+``output_file``, ``aria-current``). With ``RELATIVE_URLS`` every page has its
+own ``SITEURL``, so nothing is shared and ``once`` renders every time.
+
+The cache lives in the build's shared context, made afresh for each build.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from jinja2 import pass_context
+
+CACHE_KEY = "CASEBOOK_FRAGMENTS"
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@pass_context
+def once(context, macro, *args):
+    cache = context.get(CACHE_KEY)
+    if cache is None:
+        return macro(*args)
+    # objects by identity (records need not be hashable); they are kept
+    # alive with the cached output, so an identity is never reused in a build
+    key = (macro.name, *(a if isinstance(a, _PLAIN) else id(a) for a in args))
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = (macro(*args), args)
+    return hit[0]
+
+
+def add_global(settings):
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "once": once}
+
+
+def start_build(generators):
+    """After every generator has read its content, before anything is written."""
+    if not generators:
+        return
+    context = generators[0].context
+    if not context.get("RELATIVE_URLS"):
+        context[CACHE_KEY] = {}
+    # What was read stays alive until the build ends: move it out of the
+    # cyclic collector's reach, so each full collection during writing does
+    # not walk the whole site again (measured in docs/performance.md).
+    gc.collect()
+    gc.freeze()
+
+
+def end_build(pelican):
+    gc.unfreeze()
