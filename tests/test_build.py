@@ -42,6 +42,24 @@ def test_each_page_names_itself_as_canonical(basic_site, url):
     assert soup(page(basic_site, url)).select_one('link[rel="canonical"]')["href"] == "/" + url
 
 
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        ("themes/", ("Themes", "page")),
+        ("themes/service-recovery/", ("Themes", "true")),
+        ("companies/", ("Companies", "page")),
+        ("archives/", ("Stories", "page")),
+        ("lessons/", ("Lessons", "page")),
+        ("playbook/", ("Playbook", "page")),
+        ("", None),
+    ],
+)
+def test_main_navigation_marks_the_current_page_or_section(basic_site, url, current):
+    marked = [(a.get_text(strip=True), a["aria-current"])
+              for a in soup(page(basic_site, url)).select(".site-nav a[aria-current]")]
+    assert marked == ([current] if current else [])
+
+
 def test_machine_readable_files_exist(basic_site):
     for name in ("sitemap.xml", "robots.txt", "feeds/all.atom.xml", "feeds/callouts.atom.xml",
                  "feeds/themes/empowerment.atom.xml", "callouts.json"):

@@ -8,6 +8,7 @@ Everything here reads those records; no article HTML is parsed again.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ from blinker import signal
 from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
-from pelican.utils import slugify
+from pelican.utils import get_relative_path, path_to_url, sanitised_join, slugify
 
 from .markdown_ext import DEFAULT_TYPES, CalloutsExtension
 
@@ -171,49 +172,70 @@ class CalloutsGenerator(Generator):
             article.related_callouts = related_callouts(article, settings)
 
     def generate_output(self, writer):
-        write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
         template = self.get_template("callouts")
         for t in self.types:
             index = self.context["callout_index"][t.name]
-            write(t.save_as, template, self.context, url=t.url, callout_type=t,
-                  entries=index["entries"], themes=index["themes"], template_name="callouts")
+            self.stream_page(writer, t.save_as, template, url=t.url, callout_type=t,
+                             entries=index["entries"], themes=index["themes"], template_name="callouts")
         if self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"]:
-            write(self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"], self.get_template("playbook"),
-                  self.context, url=self.settings["CALLOUTS_PLAYBOOK_URL"], template_name="playbook")
+            self.stream_page(writer, self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"], self.get_template("playbook"),
+                             url=self.settings["CALLOUTS_PLAYBOOK_URL"], template_name="playbook")
         if self.settings["CALLOUTS_JSON_SAVE_AS"]:
-            self.write_json(self.settings["CALLOUTS_JSON_SAVE_AS"])
+            self.write_json(writer, self.settings["CALLOUTS_JSON_SAVE_AS"])
         if self.settings["CALLOUTS_FEED_ATOM"]:
-            items = sorted((FeedItem(e, self.settings) for e in self.entries),
-                           key=lambda i: i.date, reverse=True)
-            writer.write_feed(items, self.context, self.settings["CALLOUTS_FEED_ATOM"],
-                              feed_title="Takeaways and lessons")
+            # only the newest FEED_MAX_ITEMS are written: only those become feed items
+            limit = self.settings.get("FEED_MAX_ITEMS") or len(self.entries)
+            newest = heapq.nlargest(limit, self.entries, key=lambda e: e.article.date)
+            writer.write_feed([FeedItem(e, self.settings) for e in newest], self.context,
+                              self.settings["CALLOUTS_FEED_ATOM"], feed_title="Takeaways and lessons")
 
-    def write_json(self, save_as):
-        siteurl = self.settings["SITEURL"]
-        records = [
-            {
-                "id": e.callout.id,
-                "type": e.callout.type,
-                "title": e.callout.title,
-                "text": e.callout.text,
-                "html": e.html,
-                "url": f"{siteurl}/{e.url}",
-                "index_url": f"{siteurl}/{e.type.url}#{e.callout.anchor}",
-                "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
-                "date": e.article.date.date().isoformat(),
-                "companies": [c.name for c in getattr(e.article, "companies", ())],
-                "tags": [t.name for t in getattr(e.article, "tags", ())],
-            }
-            for e in self.entries
-        ]
-        path = os.path.join(self.output_path, save_as)
+    def stream_page(self, writer, save_as, template, **kwargs):
+        """Write a page as Pelican's ``Writer.write_file`` does, but piece by piece.
+
+        The index pages and the playbook hold every callout: on a large site
+        they are tens of megabytes, and rendering them whole (then encoding the
+        whole string) set the build's peak memory. Jinja's ``generate`` yields
+        the page in pieces, written as they come.
+        """
+        context = self.context.copy()
+        if self.settings["RELATIVE_URLS"]:
+            context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(save_as))
+        context["output_file"] = save_as
+        context.update(kwargs)
+        path = sanitised_join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        # compact: json's C encoder is used only without indentation
-        text = json.dumps({"version": 1, "count": len(records), "callouts": records},
-                          ensure_ascii=False, separators=(",", ":"))
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        logger.info("Writing %s", path)
+        # the writer's own opener: it refuses to write one file twice in a build
+        with writer._open_w(path, "utf-8") as fh:
+            for piece in template.generate(context):
+                fh.write(piece)
+        logger.info('Writing "%s"', path)
+        signals.content_written.send(path, context=context)
+
+    def write_json(self, writer, save_as):
+        """/callouts.json, one record at a time (the C encoder for each)."""
+        siteurl = self.settings["SITEURL"]
+        path = sanitised_join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        with writer._open_w(path, "utf-8") as fh:
+            fh.write(f'{{"version":1,"count":{len(self.entries)},"callouts":[')
+            for n, e in enumerate(self.entries):
+                record = {
+                    "id": e.callout.id,
+                    "type": e.callout.type,
+                    "title": e.callout.title,
+                    "text": e.callout.text,
+                    "html": e.html,
+                    "url": f"{siteurl}/{e.url}",
+                    "index_url": f"{siteurl}/{e.type.url}#{e.callout.anchor}",
+                    "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
+                    "date": e.article.date.date().isoformat(),
+                    "companies": [c.name for c in getattr(e.article, "companies", ())],
+                    "tags": [t.name for t in getattr(e.article, "tags", ())],
+                }
+                fh.write(("," if n else "") + dumps(record))
+            fh.write("]}")
+        logger.info('Writing "%s"', path)
 
 
 def group_by_theme(entries, primary_only=False):

@@ -1,0 +1,67 @@
+"""Work done once per build: shared page fragments, and search indexing alongside the build."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from casebook.fragments import CACHE_KEY, once
+from helpers import FIXTURES, build
+from jinja2 import Environment
+
+TEMPLATE = """
+{%- macro card(item, level) %}[{{ count() }}:{{ item.name }}:{{ level }}]{% endmacro -%}
+{%- for item in items %}{{ once(card, item, 2) }}{% endfor %}|{{ once(card, items[0], 3) }}"""
+
+
+def render(items, cache):
+    calls = []
+    env = Environment(autoescape=True)
+    env.globals.update(once=once, count=lambda: calls.append(1) or len(calls))
+    context = {"items": items} if cache is None else {"items": items, CACHE_KEY: cache}
+    return env.from_string(TEMPLATE).render(context), len(calls)
+
+
+def test_once_renders_each_macro_and_arguments_once_per_build():
+    a, b = {"name": "A"}, {"name": "B"}
+    cache = {}
+    html, calls = render([a, b, a, b], cache)
+    # the same object with the same arguments reuses the first rendering;
+    # other arguments render anew
+    assert html == "[1:A:2][2:B:2][1:A:2][2:B:2]|[3:A:3]"
+    assert calls == 3
+    # a later page of the same build reuses everything
+    again, calls = render([a, b], cache)
+    assert again == "[1:A:2][2:B:2]|[3:A:3]" and calls == 0
+
+
+def test_once_keys_records_by_identity_not_equality():
+    # two records that compare equal are still two callouts
+    html, calls = render([{"name": "A"}, {"name": "A"}], {})
+    assert calls == 3 and html.startswith("[1:A:2][2:A:2]")
+
+
+def test_without_a_build_cache_every_call_renders():
+    # as with RELATIVE_URLS, where every page has its own SITEURL
+    html, calls = render([{"name": "A"}, {"name": "A"}], None)
+    assert calls == 3
+
+
+def test_relative_urls_build_shares_nothing_and_stays_correct(tmp_path):
+    output = tmp_path / "out"
+    build(FIXTURES / "basic" / "content", output, RELATIVE_URLS=True, SITE_SEARCH_INDEX=False)
+    theme = (output / "themes").iterdir().__next__() / "index.html"
+    # one level down: every link on a theme page starts with ../../
+    text = theme.read_text()
+    assert 'href="../../stories/' in text and 'href="/stories/' not in text
+
+
+def test_search_index_starts_with_the_last_story_page(tmp_path, caplog):
+    output = tmp_path / "out"
+    with caplog.at_level(logging.INFO, logger="site_search.plugin"):
+        build(FIXTURES / "basic" / "content", output)
+    started = [r.getMessage() for r in caplog.records if r.name == "site_search.plugin"]
+    assert any("started with the last story page" in m for m in started), started
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    stories = list((output / "stories").glob("*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == len(stories) > 0
