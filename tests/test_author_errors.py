@@ -21,8 +21,14 @@ EXPECTED = [
 ]
 
 
-def test_normal_build_reports_each_mistake_and_still_renders_every_page(tmp_path, error_log):
-    build(BAD, tmp_path / "out")
+# read in the build's process, and by worker processes (as large sites are)
+READING = {"in process": {"CASEBOOK_READ_WORKERS": 1},
+           "by workers": {"CASEBOOK_READ_WORKERS": 2, "CASEBOOK_PARALLEL_READ_MIN": 0}}
+
+
+@pytest.mark.parametrize("reading", READING.values(), ids=READING.keys())
+def test_normal_build_reports_each_mistake_and_still_renders_every_page(tmp_path, error_log, reading):
+    build(BAD, tmp_path / "out", **reading)
     for expected in EXPECTED:
         assert any(expected in message for message in error_log), expected
     assert all("stories/" in m for m in error_log if ".md:" in m)
@@ -34,10 +40,12 @@ def test_normal_build_reports_each_mistake_and_still_renders_every_page(tmp_path
     assert len(document.select("aside.callout")) == 6
 
 
-def test_strict_build_fails_with_every_message_and_no_traceback(tmp_path):
+@pytest.mark.parametrize("reading", READING.values(), ids=READING.keys())
+def test_strict_build_fails_with_every_message_and_no_traceback(tmp_path, reading):
     result = subprocess.run(
         [sys.executable, "-m", "pelican", str(BAD), "-s", str(ROOT / "pelicanconf.py"),
-         "-o", str(tmp_path / "out"), "--fatal", "errors", "--log-handler", "plain"],
+         "-o", str(tmp_path / "out"), "--fatal", "errors", "--log-handler", "plain",
+         "-e", *(f"{k}={v}" for k, v in reading.items())],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     output = result.stdout + result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import fragments, minify, problems, related
+from . import fragments, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     **COMPANY_DEFAULTS,
+    **prefetch.DEFAULTS,
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -88,8 +89,10 @@ def register():
     signals.initialized.connect(initialize)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_init.connect(prefetch.start)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
+    signals.all_generators_finalized.connect(prefetch.stop)
     signals.all_generators_finalized.connect(report_problems)
     signals.all_generators_finalized.connect(fragments.start_build)
     signals.finalized.connect(fragments.end_build)

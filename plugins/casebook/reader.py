@@ -10,17 +10,22 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
+from dataclasses import dataclass
 
 from blinker import signal
 from markdown import Markdown
-from pelican.readers import _DISCARD, MarkdownReader, ensure_metadata_list
+from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
+from . import prefetch
 from .companies import Company
 from .problems import METADATA_KEY
+
+logger = logging.getLogger(__name__)
 
 #: sent after the body is converted: sender=reader, md=, metadata=, problems=
 markdown_converted = signal("casebook.markdown_converted")
@@ -63,29 +68,78 @@ def broken_links(lines, offset, source_path, content_root):
     return found
 
 
+@dataclass
+class Converted:
+    """What converting one file gives, as plain data: it may come from a worker process."""
+
+    content: str
+    meta: dict  # Markdown's raw "Key: value" header, {key: [values]}
+    formatted: dict  # formatted fields (FORMATTED_FIELDS, e.g. summary) as HTML
+    metadata: dict  # what plugins added on markdown_converted (callout records)
+    problems: list  # (line, message)
+    header: dict  # {key: (line, value)}
+    words: int
+
+
 class CasebookMarkdownReader(MarkdownReader):
     def read(self, source_path):
+        converted = prefetch.take(source_path) or self.convert(source_path)
+        return self.finish(source_path, converted)
+
+    def convert(self, source_path) -> Converted:
+        """The Markdown work for one file; needs nothing from the rest of the build."""
         self._source_path = source_path
-        self._problems = []
-        self._md = Markdown(**self.settings["MARKDOWN"])
-        self._md.document_key = self._document_key(source_path)
+        md = Markdown(**self.settings["MARKDOWN"])
+        md.document_key = self._document_key(source_path)
         with pelican_open(source_path) as text:
             lines = text.split("\n")
-            self._meta, body_start = metadata_header(lines)
-            content = self._md.convert(text)
+            header, body_start = metadata_header(lines)
+            content = md.convert(text)
         body = lines[body_start:]
-        self._check_links(body, body_start, source_path)
-
+        problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         metadata = {}
-        markdown_converted.send(self, md=self._md, metadata=metadata, problems=self._problems)
-        if hasattr(self._md, "Meta"):
-            metadata.update(self._parse_metadata(self._md.Meta))
-        self._check_required(metadata, source_path)
+        markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
+        meta = getattr(md, "Meta", {})
+        formatted = {}
+        fields = self.settings["FORMATTED_FIELDS"]
+        if any(name.lower() in fields for name in meta):
+            # as Pelican's MarkdownReader does: no metadata extraction in fields
+            md.preprocessors.deregister("meta")
+            for name, value in meta.items():
+                if name.lower() in fields:
+                    md.reset()
+                    formatted[name.lower()] = md.convert("\n".join(value))
         words = sum(len(line.split()) for line in body)
-        metadata["word_count"] = words
-        metadata["reading_minutes"] = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        return Converted(content, meta, formatted, metadata, problems, header, words)
+
+    def finish(self, source_path, converted: Converted):
+        self._source_path = source_path
+        self._problems = list(converted.problems)
+        self._meta = converted.header
+        metadata = dict(converted.metadata)
+        metadata.update(self._metadata_from(converted.meta, converted.formatted))
+        self._check_required(metadata, source_path)
+        metadata["word_count"] = converted.words
+        metadata["reading_minutes"] = max(1, math.ceil(converted.words / WORDS_PER_MINUTE))
         metadata[METADATA_KEY] = self._problems
-        return content, metadata
+        return converted.content, metadata
+
+    def _metadata_from(self, meta, formatted):
+        """Pelican's MarkdownReader._parse_metadata, with formatted fields already converted."""
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if name in formatted:
+                output[name] = self.process_metadata(name, formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        return output
 
     def process_metadata(self, name, value):
         if name == "companies":
@@ -106,9 +160,6 @@ class CasebookMarkdownReader(MarkdownReader):
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
         if "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
-
-    def _check_links(self, body_lines, offset, source_path):
-        self._problems.extend(broken_links(body_lines, offset, source_path, self.settings["PATH"]))
 
     def _problem(self, key, message):
         self._problems.append((self._meta.get(key, (1, ""))[0], message))
