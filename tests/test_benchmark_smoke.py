@@ -21,6 +21,7 @@ def test_harness_builds_four_ways_and_writes_the_report(tmp_path):
     assert set(figures["seconds"]) == {"baseline", "site", "site+search", "hugo"}
     assert all(s > 0 for s in figures["seconds"].values())
     assert all(m > 0 for m in figures["peak_mb"].values())
+    assert all(c > 0 for c in figures["cpu_seconds"].values())
     assert all(p >= 20 for p in figures["pages"].values())
     assert figures["search"]["bytes"] > 0 and figures["search"]["first_ms"] > 0
     text = report.read_text()
