@@ -49,7 +49,7 @@ def version_cache(settings):
     plugins_dir = Path(__file__).resolve().parent.parent
     for path in sorted(plugins_dir.rglob("*.py")):
         digest.update(path.read_bytes())
-    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS"):
+    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE"):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
 
