@@ -12,6 +12,7 @@ import heapq
 import json
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -202,22 +203,26 @@ class CalloutsGenerator(Generator):
             context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(save_as))
         context["output_file"] = save_as
         context.update(kwargs)
-        path = sanitised_join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        # the writer's own opener: it refuses to write one file twice in a build
-        with writer._open_w(path, "utf-8") as fh:
+        with self.output_file(writer, save_as) as (path, fh):
             for piece in template.generate(context):
                 fh.write(piece)
-        logger.info('Writing "%s"', path)
         signals.content_written.send(path, context=context)
+
+    @contextmanager
+    def output_file(self, writer, save_as):
+        """A file of the output, opened with the writer's own opener (it
+        refuses to write one file twice in a build)."""
+        path = sanitised_join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with writer._open_w(path, "utf-8") as fh:
+            yield path, fh
+        logger.info('Writing "%s"', path)
 
     def write_json(self, writer, save_as):
         """/callouts.json, one record at a time (the C encoder for each)."""
         siteurl = self.settings["SITEURL"]
-        path = sanitised_join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        with writer._open_w(path, "utf-8") as fh:
+        with self.output_file(writer, save_as) as (_path, fh):
             fh.write(f'{{"version":1,"count":{len(self.entries)},"callouts":[')
             for n, e in enumerate(self.entries):
                 record = {
@@ -235,7 +240,6 @@ class CalloutsGenerator(Generator):
                 }
                 fh.write(("," if n else "") + dumps(record))
             fh.write("]}")
-        logger.info('Writing "%s"', path)
 
 
 def group_by_theme(entries, primary_only=False):

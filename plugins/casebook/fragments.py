@@ -17,8 +17,6 @@ The cache lives in the build's shared context, made afresh for each build.
 
 from __future__ import annotations
 
-import gc
-
 from jinja2 import pass_context
 
 CACHE_KEY = "CASEBOOK_FRAGMENTS"
@@ -45,17 +43,5 @@ def add_global(settings):
 
 def start_build(generators):
     """After every generator has read its content, before anything is written."""
-    if not generators:
-        return
-    context = generators[0].context
-    if not context.get("RELATIVE_URLS"):
-        context[CACHE_KEY] = {}
-    # What was read stays alive until the build ends: move it out of the
-    # cyclic collector's reach, so each full collection during writing does
-    # not walk the whole site again (measured in docs/performance.md).
-    gc.collect()
-    gc.freeze()
-
-
-def end_build(pelican):
-    gc.unfreeze()
+    if generators and not generators[0].context.get("RELATIVE_URLS"):
+        generators[0].context[CACHE_KEY] = {}

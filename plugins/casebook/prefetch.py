@@ -43,7 +43,7 @@ def start(generator):
     global _pool, _reader
     stop()
     settings = generator.settings
-    workers = settings.get("CASEBOOK_READ_WORKERS") or os.cpu_count() or 1
+    workers = settings["CASEBOOK_READ_WORKERS"] or os.cpu_count() or 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
     from .reader import CasebookMarkdownReader
@@ -59,7 +59,7 @@ def start(generator):
         if readers.get_cached_data(path, None) is not None:
             continue  # Pelican's content cache answers for it: nothing to convert
         paths.append(path)
-    if not paths or len(paths) < settings.get("CASEBOOK_PARALLEL_READ_MIN", DEFAULTS["CASEBOOK_PARALLEL_READ_MIN"]):
+    if not paths or len(paths) < settings["CASEBOOK_PARALLEL_READ_MIN"]:
         return
     _reader = reader
     _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
