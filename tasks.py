@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -27,13 +28,17 @@ HOST, PORT = "127.0.0.1", 8000
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
-def pelican_command(output: Path, publish: bool, strict: bool = True, content: Path = CONTENT):
+def pelican_command(output: Path, publish: bool, strict: bool = True, content: Path = CONTENT,
+                    reuse_from: Path | None = None):
     command = [
         sys.executable, "-m", "pelican", str(content),
         "--settings", str(SETTINGS[publish]),
         "--output", str(output),
         "--log-handler", "plain",
     ]
+    if reuse_from is not None:
+        # unchanged story pages are linked from the live site (plugins/casebook/incremental.py)
+        command += ["--extra-settings", f"CASEBOOK_REUSE_FROM={json.dumps(str(reuse_from))}"]
     return command + (["--fatal", "errors"] if strict else [])
 
 
@@ -48,7 +53,8 @@ def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True
     staging = output.with_name(f"{output.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        result = subprocess.run(pelican_command(staging, publish, strict, content), cwd=ROOT)
+        reuse_from = output if output.exists() else None
+        result = subprocess.run(pelican_command(staging, publish, strict, content, reuse_from), cwd=ROOT)
         if result.returncode != 0:
             print(f"build failed (exit {result.returncode}): {output} left as it was", file=sys.stderr)
             return False

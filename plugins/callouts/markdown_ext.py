@@ -53,9 +53,9 @@ DEFAULT_TYPES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Callout:
-    """One callout as written in one document."""
+    """One callout as written in one document (slots: a large site holds tens of thousands)."""
 
     type: str
     id: str
@@ -179,13 +179,15 @@ class CalloutTreeprocessor(Treeprocessor):
         anchor = f"{scope}--{callout_id}" if scope else callout_id
         heading, content = self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
         if top_level and kind in types:
+            title_html = self._inner_html(heading)
             md.callouts.append(
                 Callout(
                     type=kind,
                     id=callout_id,
                     title=title_text,
-                    # one serialization each for the heading and the body
-                    title_html=self._inner_html(heading),
+                    # one serialization each for the heading and the body; a
+                    # title without markup is kept once
+                    title_html=title_text if title_html == title_text else title_html,
                     text=" ".join(self._text(content).split()),
                     html=self._inner_html(content),
                     line=line,

@@ -13,6 +13,8 @@ import os
 
 import minify_html
 
+from . import incremental
+
 logger = logging.getLogger(__name__)
 
 HTML_OPTIONS = {"minify_css": True, "minify_js": True, "keep_closing_tags": True,
@@ -33,6 +35,7 @@ def minify_output(pelican):
     if not pelican.settings.get("CASEBOOK_MINIFY"):
         return
     saved = before = 0
+    unchanged = incremental.reused()
     for folder, _dirs, files in os.walk(pelican.output_path):
         for name in files:
             if name.endswith(".html"):
@@ -42,6 +45,8 @@ def minify_output(pelican):
             else:
                 continue
             path = os.path.join(folder, name)
+            if os.path.abspath(path) in unchanged:
+                continue  # taken whole from the last build, minified then
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             smaller = transform(text)

@@ -6,11 +6,13 @@ import gc
 import hashlib
 import logging
 import os
+from itertools import chain
 from pathlib import Path
 
 from pelican import signals
+from pelican.urlwrappers import URLWrapper
 
-from . import fragments, minify, prefetch, problems, related
+from . import fragments, incremental, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
+    **incremental.DEFAULTS,
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -76,6 +79,37 @@ def freeze_urls(generator):
         article.override_url = article.url
 
 
+LABELS = ("tags", "category", "author", "authors", "companies")
+
+
+def share_labels(generator):
+    """One object per tag, category, author and company, shared by its stories.
+
+    Pelican's reader makes a new Tag for every story that names it, each with
+    its own attribute dict (which grows once its URL is formatted): tens of
+    thousands of equal objects on a large site. Equal means same class and
+    name, so every page shows exactly the name its story gave.
+    """
+    shared = {}
+
+    def one(label):
+        return shared.setdefault((type(label), label.name), label)
+
+    for article in chain(generator.articles, generator.translations, generator.drafts,
+                         generator.drafts_translations, generator.hidden_articles, generator.hidden_translations):
+        for key in LABELS:
+            value = getattr(article, key, None)
+            if isinstance(value, URLWrapper):
+                value = one(value)
+            elif isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
+                value = [one(v) for v in value]
+            else:
+                continue
+            setattr(article, key, value)
+            if key in article.metadata:
+                article.metadata[key] = value
+
+
 def rank_related(generator):
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
@@ -90,6 +124,16 @@ def freeze_read_content(generators):
     gc.freeze()
 
 
+def release_rendered_content(path, context=None):
+    """Once a story's page is written, drop Pelican's memoized copy of its
+    content with links resolved (about 9 KB a story): nothing else shows a
+    story's whole content but the feeds, which ask again for a few. Kept, the
+    copies were the largest growth of memory while pages are written."""
+    article = (context or {}).get("article")
+    if article is not None:
+        article.get_content.cache.pop((article, article.get_siteurl()), None)
+
+
 def unfreeze(pelican):
     gc.unfreeze()
 
@@ -102,12 +146,16 @@ def register():
     signals.initialized.connect(initialize)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(incremental.writer_class)
     signals.article_generator_init.connect(prefetch.start)
+    signals.article_generator_finalized.connect(share_labels)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
     signals.all_generators_finalized.connect(prefetch.stop)
     signals.all_generators_finalized.connect(report_problems)
     signals.all_generators_finalized.connect(fragments.start_build)
     signals.all_generators_finalized.connect(freeze_read_content)
+    signals.content_written.connect(release_rendered_content)
     signals.finalized.connect(unfreeze)
     signals.finalized.connect(minify.minify_output)
+    signals.finalized.connect(incremental.finish)  # after minify: records the files as they stay

@@ -39,7 +39,7 @@ def rank(articles, limit: int) -> dict:
             if len(ordered) > limit:
                 break
         for article in by_set[tags]:
-            ranking[article] = [(a, s) for a, s in ordered if a is not article][:limit]
+            ranking[article] = [pair for pair in ordered if pair[0] is not article][:limit]  # pairs shared
     for article in by_set.get(frozenset(), ()):
         ranking[article] = []
     return ranking
