@@ -68,8 +68,15 @@ DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "404", 
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
-DEFAULT_PAGINATION = False
+# A theme, company, category or year lists its stories 30 to a page, so a
+# listing of a large site stays a page a phone loads quickly (a theme of a
+# 5,000-story site was 2.4 MB on one page). The home page shows HOME_LATEST.
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "company": None, "period_archives": None}
+DEFAULT_PAGINATION = 30
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
 HOME_LATEST = 6  # case studies on the home page
 SUMMARY_MAX_LENGTH = 40
 

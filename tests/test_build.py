@@ -161,6 +161,34 @@ def test_tag_and_company_pages_list_their_callouts(basic_site):
     ]
 
 
+def test_long_listings_are_split_into_linked_pages(tmp_path):
+    """A theme, category, company or year of a large site: DEFAULT_PAGINATION stories a page."""
+    output = tmp_path / "out"
+    build(FIXTURES / "basic" / "content", output, DEFAULT_PAGINATION=1, SITE_SEARCH_INDEX=False)
+    listing = "categories/case-studies/"
+    seen, titles, url = [], set(), listing
+    while url:
+        document = soup(page(output, url))
+        titles.add(document.title.get_text())
+        seen += [a["href"] for a in document.select(".card-title a")]
+        pager = document.select_one("nav.pager")
+        assert pager.select_one("span").get_text().startswith(f"Page {len(titles)} of 3")
+        next_link = pager.select_one("a[rel=next]")
+        url = next_link["href"].lstrip("/") if next_link else None
+    # every story once, newest first; each page its own title
+    assert len(seen) == len(set(seen)) == 3 and len(titles) == 3
+    assert soup(page(output, listing + "page/3/")).select_one("a[rel=prev]")["href"] == "/" + listing + "page/2/"
+    # a theme page's callouts are those of the stories on it
+    theme = soup(page(output, "themes/empowerment/page/2/"))
+    story = theme.select_one(".card-title a")["href"]
+    assert {a["href"].split("#")[0] for a in theme.select(".entries a")} == {story}
+    assert broken_links(output) == []
+
+
+def test_short_listings_have_no_pager(basic_site):
+    assert soup(page(basic_site, "categories/case-studies/")).select_one("nav.pager") is None
+
+
 def test_articles_end_with_related_lessons_from_other_stories(basic_site):
     document = soup(page(basic_site, "stories/recovery-at-the-front-desk/"))
     links = [a["href"] for a in document.select("#related-lessons + ul a")]

@@ -55,18 +55,22 @@ class CalloutType:
 class Entry:
     """A callout with the article it belongs to, as index pages show it.
 
-    Its URL and its body (with intrasite links resolved) are computed once and
+    Its body (with intrasite links resolved) is computed once and
     shared by the index pages, the playbook, the JSON export and the feed.
     """
 
-    __slots__ = ("_html", "article", "callout", "type", "url")
+    __slots__ = ("_html", "article", "callout", "type")
 
     def __init__(self, callout, article, type):
         self.callout = callout
         self.article = article
         self.type = type
-        self.url = f"{article.url}#{callout.id}"
         self._html = None
+
+    @property
+    def url(self):
+        # made when asked (a few times a build): a large site has tens of thousands
+        return f"{self.article.url}#{self.callout.id}"
 
     @property
     def html(self):
@@ -243,16 +247,17 @@ class CalloutsGenerator(Generator):
 
 
 def group_by_theme(entries, primary_only=False):
-    """[(tag, [(entry, is_primary)])], tags by name.
+    """[(tag, [entry])], tags by name.
 
     An entry is *primary* under its article's first tag: that is where its
-    full text and its anchor live; under its other tags it is listed briefly.
+    full text and its anchor live; under its other tags it is listed briefly
+    (the ``theme_entries`` macro tells them apart).
     """
     themes = {}
     for entry in entries:
-        tags = list(getattr(entry.article, "tags", ()))
-        for position, tag in enumerate(tags[:1] if primary_only else tags):
-            themes.setdefault(tag, []).append((entry, position == 0))
+        tags = getattr(entry.article, "tags", ())
+        for tag in tags[:1] if primary_only else tags:
+            themes.setdefault(tag, []).append(entry)
     return sorted(themes.items(), key=lambda item: item[0].name.lower())
 
 

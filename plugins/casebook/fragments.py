@@ -23,18 +23,30 @@ CACHE_KEY = "CASEBOOK_FRAGMENTS"
 _PLAIN = (str, int, float, bool, type(None))
 
 
+_KEEP = ""  # the cache's list of the objects its keys identify
+
+
 @pass_context
 def once(context, macro, *args):
     cache = context.get(CACHE_KEY)
     if cache is None:
         return macro(*args)
-    # objects by identity (records need not be hashable); they are kept
-    # alive with the cached output, so an identity is never reused in a build
-    key = (macro.name, *(a if isinstance(a, _PLAIN) else id(a) for a in args))
-    hit = cache.get(key)
-    if hit is None:
-        hit = cache[key] = (macro(*args), args)
-    return hit[0]
+    rendered = cache.get(macro.name)
+    if rendered is None:
+        rendered = cache[macro.name] = {}
+    # Objects count by identity (records need not be hashable). The cache keeps
+    # them alive, so an identity is never reused within a build. A large site
+    # caches tens of thousands of fragments: one object argument, the usual
+    # call, is keyed by its id alone, with no tuple per fragment.
+    if len(args) == 1 and not isinstance(args[0], _PLAIN):
+        key = id(args[0])
+    else:
+        key = tuple((a,) if isinstance(a, _PLAIN) else id(a) for a in args)
+    html = rendered.get(key)
+    if html is None:
+        html = rendered[key] = macro(*args)
+        cache.setdefault(_KEEP, []).extend(a for a in args if not isinstance(a, _PLAIN))
+    return html
 
 
 def add_global(settings):
