@@ -67,6 +67,11 @@ class Entry:
         self.type = type
         self._html = None
 
+    def fingerprint(self):
+        """What a page that lists this entry shows of it (see casebook.incremental)."""
+        c = self.callout
+        return (self.article.url, self.article.title, c.type, c.id, c.title_html, c.anchor)
+
     @property
     def url(self):
         # made when asked (a few times a build): a large site has tens of thousands

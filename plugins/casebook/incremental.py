@@ -79,9 +79,11 @@ SITE_COLLECTIONS = frozenset({
     "OUTPUT_PATH", "CASEBOOK_REUSE_FROM",
 })
 # The attributes of a story that are not what it shows: the settings and shared
-# context (the site fingerprint covers them) and its raw Markdown output (its
-# content is counted with links resolved).
-STORY_INTERNALS = frozenset({"settings", "_context", "_content"})
+# context (the site fingerprint covers them), its raw Markdown output (its
+# content is counted with links resolved) and its metadata (Pelican sets every
+# item as an attribute too; the summary is counted as shown) and its callouts'
+# entries (made from its callouts, URL and title, all counted).
+STORY_INTERNALS = frozenset({"settings", "_context", "_content", "metadata", "callout_entries"})
 # The writer's keyword arguments of a story page; a write with any other is not reused.
 STORY_PAGE_ARGUMENTS = frozenset({"article", "category", "blog"})
 
@@ -96,7 +98,10 @@ def plain(value, depth=0):
         return type(value).__name__
     depth += 1
     if isinstance(value, Content):
-        return ("content", value.url, value.title)
+        return ("content", value.url, getattr(value, "title", None))
+    shown = getattr(value, "fingerprint", None)
+    if callable(shown) and not isinstance(value, type):  # what a page shows of a record
+        return shown()
     if isinstance(value, URLWrapper):
         return (type(value).__name__, value.name, value.url)
     if isinstance(value, (list, tuple)):
@@ -113,6 +118,9 @@ def plain(value, depth=0):
         return ("code", getattr(value, "__module__", ""), value.__qualname__)
     name = type(value).__name__
     if dataclasses.is_dataclass(value):
+        text = repr(value)  # a dataclass's repr shows every field (quicker than walking them)
+        if not _ADDRESS.search(text):
+            return (name, text)
         return (name, tuple(plain(getattr(value, f.name), depth) for f in dataclasses.fields(value)))
     slots = getattr(type(value), "__slots__", ())
     if slots:  # private slots are caches (say, an entry's resolved HTML)
@@ -191,6 +199,8 @@ class Pages:
         target = sanitised_join(self.output, name)
         if not os.path.exists(target) or not os.path.samefile(source, target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)  # never write through a file that may be linked elsewhere
             try:
                 os.link(source, target)
             except OSError:
