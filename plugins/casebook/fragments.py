@@ -4,8 +4,10 @@ A story's card appears on its themes' pages, its companies' pages, the
 category page and the archives; a callout's line appears on those pages and
 under "related lessons" of other stories. On a large site that is the same
 macro run tens of thousands of times with the same arguments. Templates write
-``{{ once(m.card, article, 3) }}``: the first call renders the macro, later
-calls with the same macro and arguments reuse its output.
+``{{ once(m.entry_line, entry) }}``: the first call renders the macro, later
+calls with the same macro and arguments reuse its output. A fragment that
+varies in one small detail (a card's heading level) caches only the part that
+does not (``card_body``): one copy per build, not one per variant.
 
 Only fragments that depend on their arguments and on site-wide settings alone
 may go through ``once`` (never on the page being written: its URL, its
