@@ -8,9 +8,10 @@
 4. Hugo, the field's speed reference, on the same corpus.
 
 Every figure is also given as a ratio to the baseline of the same run, since
-machines are noisy. Also measured: a one-article rebuild with a warm content
-cache, the weight of an article page, Pagefind's share of the build, and in
-headless Chromium the bytes and time of a first one-word search.
+machines are noisy. Also measured: one-article rebuilds with a warm content
+cache (body, callout and title edits), the weight of an article page,
+Pagefind's share of the build, and in headless Chromium the bytes and time of
+a first one-word search.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -113,7 +115,7 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
     # Pagefind alone, as the build runs it, on the already written site (its share of a build)
     index_seconds, _, _ = measure(pagefind_command(site_settings(), out / "site"))
 
-    # One-article edit with a warm content cache, against a full build of the same settings
+    # One-article edits with a warm content cache, against a full build of the same settings
     cache = work / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     cached = pelican(corpus / "pelican", out / "incremental", ROOT / "pelicanconf.py",
@@ -121,14 +123,37 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
     cold, _, _ = measure(cached)
     edited = corpus / "pelican" / "stories" / "story-00001.md"
     original = edited.read_text()
-    edited.write_text(original + "\nOne more sentence for the benchmark.\n")
+    rebuilds = {}
     try:
-        warm, _, _ = measure(cached)
+        for kind, edit in EDITS.items():  # one after another, each on the last build
+            edited.write_text(edit(edited.read_text()))
+            rebuilds[kind], _, _ = measure(cached)
     finally:
         edited.write_text(original)
 
-    return {"runs": runs, "index_seconds": index_seconds, "cold": cold, "warm": warm,
+    return {"runs": runs, "index_seconds": index_seconds, "cold": cold, "rebuilds": rebuilds,
             "weight": page_weight(out / "search"), "site": out / "search"}
+
+
+def _add_paragraph(text: str) -> str:
+    cut = text.index("\n## ", text.index("\n## ") + 1)  # before the second part
+    return text[:cut] + "\n\nOne more paragraph for the benchmark.\n" + text[cut:]
+
+
+def _edit_callout(text: str) -> str:
+    header = text.index("\n> [!")
+    end = text.index("\n", text.index("\n", header + 1) + 1)  # the end of its first line of text
+    return text[:end] + " One more sentence for the benchmark." + text[end:]
+
+
+# The kinds of one-article edit measured: its body (its page alone changes), one
+# of its callouts (the pages that list the callout change too) and its title
+# (every page that shows or links to it changes).
+EDITS = {
+    "body": _add_paragraph,
+    "callout": _edit_callout,
+    "title": lambda text: re.sub(r"(?m)^(Title: .*)$", r"\1, revised", text, count=1),
+}
 
 
 def page_weight(site: Path) -> dict:
@@ -244,14 +269,21 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
     lines += ["", "Pagefind runs in its own process from the moment the last story page is written, "
               "alongside the rest of the build: 'search adds' is the wall-clock difference between the builds "
               "with and without it; 'Pagefind alone' is the same command on the finished site.", "",
-              "| articles | Pagefind alone, s | ÷ site build | search adds, s | ÷ site build "
-              "| one-article rebuild, warm cache, s | ÷ full build |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| articles | Pagefind alone, s | ÷ site build | search adds, s | ÷ site build |",
+              "| ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():
         site = r["runs"]["site"].seconds
         adds = r["runs"]["site+search"].seconds - site
         lines.append(f"| {n} | {r['index_seconds']:.2f} | {r['index_seconds'] / site:.2f} | {adds:.2f} | "
-                     f"{adds / site:.2f} | {r['warm']:.2f} | {r['warm'] / r['cold']:.2f} |")
+                     f"{adds / site:.2f} |")
+    lines += ["", "Rebuilds with the content cache warm after editing one article (one edit after another, "
+              "each on the last build), against a full build with the same settings (no search index): "
+              "a paragraph added to its body, a sentence added to one of its callouts, its title changed.", "",
+              "| articles | full build, s | " + " | ".join(f"{kind} edit, s | ÷ full" for kind in EDITS) + " |",
+              "| ---: | ---: | " + " | ".join("---: | ---:" for _kind in EDITS) + " |"]
+    for n, r in results.items():
+        cells = [f"{r['rebuilds'][kind]:.2f} | {r['rebuilds'][kind] / r['cold']:.2f}" for kind in EDITS]
+        lines.append(f"| {n} | {r['cold']:.2f} | " + " | ".join(cells) + " |")
     lines += ["", "| articles | article page, gzip bytes: HTML | CSS | JS | total |",
               "| ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():
@@ -298,6 +330,7 @@ def main(argv=None):
                           "cpu_seconds": {k: v.cpu_seconds for k, v in r["runs"].items()},
                           "peak_mb": {k: v.peak_mb for k, v in r["runs"].items()},
                           "pages": {k: v.pages for k, v in r["runs"].items()},
+                          "rebuilds": {"full": r["cold"], **r["rebuilds"]},
                           "search": r.get("search")} for n, r in results.items()}))
     return results
 

@@ -24,5 +24,8 @@ def test_harness_builds_four_ways_and_writes_the_report(tmp_path):
     assert all(c > 0 for c in figures["cpu_seconds"].values())
     assert all(p >= 20 for p in figures["pages"].values())
     assert figures["search"]["bytes"] > 0 and figures["search"]["first_ms"] > 0
+    assert set(figures["rebuilds"]) == {"full", "body", "callout", "title"}
+    assert all(s > 0 for s in figures["rebuilds"].values())
     text = report.read_text()
     assert "| 20 | baseline | " in text and "× baseline" in text and "Versions: pelican" in text
+    assert "body edit, s" in text

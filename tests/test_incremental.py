@@ -1,4 +1,4 @@
-"""A rebuild with a warm cache rewrites only the story pages whose inputs changed,
+"""A rebuild with a warm cache re-renders only the pages whose inputs changed,
 and the site it leaves is the one a clean build makes."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from casebook.incremental import BODY_ATTRIBUTES, SUBJECTS
 from helpers import ROOT, build
+from jinja2 import Environment, FileSystemLoader, nodes
 
 # the sitemap dates listing pages with the time of the build: left out
 VOLATILE = {"sitemap.xml"}
@@ -24,6 +26,22 @@ def story(content: Path, slug: str) -> Path:
     return content / "stories" / f"{slug}.md"
 
 
+def add_paragraph(path: Path, sentence: str):
+    """A body edit: a paragraph before the story's first subheading (the
+    callouts below it move down a few lines, which no page shows)."""
+    text = path.read_text()
+    cut = text.index("\n## ")
+    path.write_text(text[:cut] + f"\n\n{sentence}\n" + text[cut:])
+
+
+def pages(output: Path) -> dict[str, os.stat_result]:
+    """The rendered pages (and the callout export) of a site, by path."""
+    found = {str(p.relative_to(output)): p.stat() for p in output.rglob("*.html")}
+    if (output / "callouts.json").exists():
+        found["callouts.json"] = (output / "callouts.json").stat()
+    return found
+
+
 class Site:
     """The project's content in a scratch folder, built with the content cache on."""
 
@@ -34,27 +52,26 @@ class Site:
         self.output = tmp_path / "output"
         self.slugs = sorted(p.stem for p in (self.content / "stories").glob("*.md"))
 
-    def story_pages(self, output: Path) -> dict[str, os.stat_result]:
-        return {p.parent.name: p.stat() for p in (output / "stories").glob("*/index.html")}
-
-    def build(self, in_place: bool = False, **override) -> tuple[int, int]:
+    def build(self, in_place: bool = False, **override) -> set[str]:
         """A cached build, as `invoke build` makes it (into a fresh folder, then
-        swapped in) or into the output folder itself. Returns how many story
-        pages were rendered and how many were kept from the last build (the
-        same file: linked into the fresh folder, or left untouched in place)."""
+        swapped in) or into the output folder itself. Returns the pages that
+        were rendered: all but those kept from the last build (the same file,
+        linked into the fresh folder or left untouched in place)."""
         output = self.output if in_place else self.tmp / "staging"
         if not in_place:
             override.setdefault("CASEBOOK_REUSE_FROM", str(self.output))
-        last = self.story_pages(self.output) if self.output.exists() else {}
+        last = pages(self.output) if self.output.exists() else {}
         build(self.content, output, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
               CACHE_PATH=str(self.tmp / "cache"), SITE_SEARCH_INDEX=False, **override)
-        now = self.story_pages(output)
-        kept = sum(1 for slug, stat in now.items() if slug in last and (stat.st_ino, stat.st_mtime_ns)
-                   == (last[slug].st_ino, last[slug].st_mtime_ns))
+        now = pages(output)
         if not in_place:
             shutil.rmtree(self.output, ignore_errors=True)
             output.rename(self.output)
-        return len(now) - kept, kept
+        return {name for name, stat in now.items() if name not in last
+                or (stat.st_ino, stat.st_mtime_ns) != (last[name].st_ino, last[name].st_mtime_ns)}
+
+    def story_pages(self, rendered: set[str]) -> set[str]:
+        return {name.split("/")[1] for name in rendered if re.fullmatch(r"stories/[^/]+/index\.html", name)}
 
     def clean(self, **override) -> dict[Path, bytes]:
         """The same content built from scratch, without the cache."""
@@ -72,23 +89,41 @@ class Site:
 @pytest.fixture
 def site(tmp_path):
     site = Site(tmp_path)
-    assert site.build() == (len(site.slugs), 0)
+    site.all = pages_of(site, site.build())
     return site
 
 
-def test_an_unchanged_site_renders_no_story_page(site):
-    before = {p: p.stat().st_mtime_ns for p in (site.output / "stories").rglob("index.html")}
-    assert site.build(in_place=True) == (0, len(site.slugs))
+def pages_of(site, rendered):
+    assert site.story_pages(rendered) == set(site.slugs)
+    return rendered
+
+
+def test_an_unchanged_site_renders_no_page(site):
+    before = {p: p.stat().st_mtime_ns for p in site.output.rglob("*.html")}
+    assert site.build(in_place=True) == set()
     assert {p: p.stat().st_mtime_ns for p in before} == before
     site.assert_same_as_clean()
 
 
 def test_editing_a_story_body_renders_that_page_alone(site):
-    edited = story(site.content, site.slugs[3])
-    edited.write_text(edited.read_text() + "\nA sentence added by the incremental test.\n")
-    assert site.build() == (1, len(site.slugs) - 1)
+    add_paragraph(story(site.content, site.slugs[3]), "A sentence added by the incremental test.")
+    assert site.build() == {f"stories/{site.slugs[3]}/index.html"}
     page = site.output / "stories" / site.slugs[3] / "index.html"
     assert "A sentence added by the incremental test." in page.read_text()
+    site.assert_same_as_clean()
+
+
+def test_editing_a_callout_renders_the_pages_that_list_it(site):
+    edited = story(site.content, "nail-salon-never-greeted")
+    edited.write_text(edited.read_text().replace("take two seconds.", "take two seconds, even on a busy day."))
+    rendered = site.build()
+    # its story, the takeaways index and playbook, the theme page that lists its callouts ...
+    assert {"stories/nail-salon-never-greeted/index.html", "takeaways/index.html", "playbook/index.html",
+            "themes/first-impressions/index.html", "callouts.json"} <= rendered
+    # ... but not the lessons index, nor a theme it is not in
+    assert not {"lessons/index.html", "themes/last-impressions/index.html"} & rendered, " ".join(sorted(rendered))
+    assert len(rendered) < len(site.all) / 2
+    assert "even on a busy day" in (site.output / "takeaways" / "index.html").read_text()
     site.assert_same_as_clean()
 
 
@@ -96,10 +131,28 @@ def test_retitling_a_story_renders_the_pages_that_show_its_title(site):
     retitled = story(site.content, site.slugs[5])
     text = retitled.read_text()
     retitled.write_text(re.sub(r"(?m)^Title: .*$", "Title: A <b>new</b> title & more", text, count=1))
-    rendered, unchanged = site.build()
-    # its own page, its neighbours, the stories that list it as related
-    assert 3 <= rendered < len(site.slugs) and rendered + unchanged == len(site.slugs)
+    rendered = site.build()
+    # its own page, its neighbours, the stories that list it as related, its listings
+    assert 3 <= len(site.story_pages(rendered)) < len(site.slugs)
+    tags = re.search(r"(?m)^Tags: (.*)$", text).group(1).split(", ")
+    assert {f"themes/{tag.replace(' ', '-')}/index.html" for tag in tags} <= rendered
+    assert len(rendered) < len(site.all)
     site.assert_same_as_clean()
+
+
+def test_a_listing_renders_only_its_pages_that_changed(site):
+    """With three stories a page, a retitled story re-renders the page of each
+    listing that shows it, not the listing's other pages."""
+    assert site.build(DEFAULT_PAGINATION=3) == set(pages(site.output))  # a setting: every page
+    category_pages = sorted(p for p in pages(site.output) if p.startswith("categories/case-studies/"))
+    assert len(category_pages) >= 3
+    showing = [p for p in category_pages if f'/stories/{site.slugs[5]}/"' in (site.output / p).read_text()]
+    assert len(showing) == 1
+    retitled = story(site.content, site.slugs[5])
+    retitled.write_text(re.sub(r"(?m)^Title: .*$", "Title: Retitled for the pager test", retitled.read_text(), count=1))
+    rendered = site.build(DEFAULT_PAGINATION=3)
+    assert {p for p in category_pages if p in rendered} == set(showing)
+    site.assert_same_as_clean(DEFAULT_PAGINATION=3)
 
 
 def test_adding_changing_and_removing_stories_matches_a_clean_build(site):
@@ -114,39 +167,56 @@ def test_adding_changing_and_removing_stories_matches_a_clean_build(site):
 
 
 def test_a_changed_setting_or_theme_renders_every_page(site, tmp_path):
-    assert site.build(SITENAME="Casebook <i>renamed</i>") == (len(site.slugs), 0)
+    assert site.build(SITENAME="Casebook <i>renamed</i>") == set(site.all)
     site.assert_same_as_clean(SITENAME="Casebook <i>renamed</i>")
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"
     article.write_text(article.read_text().replace("<span>Older</span>", "<span>Earlier</span>"))
-    assert site.build(SITENAME="Casebook <i>renamed</i>", THEME=str(theme)) == (len(site.slugs), 0)
+    assert site.build(SITENAME="Casebook <i>renamed</i>", THEME=str(theme)) == set(site.all)
     assert "<span>Earlier</span>" in (site.output / "stories" / site.slugs[1] / "index.html").read_text()
 
 
 def test_a_page_changed_on_disk_since_the_last_build_is_rendered_again(site):
     page = site.output / "stories" / site.slugs[2] / "index.html"
     page.write_text("edited by hand")
-    assert site.build() == (1, len(site.slugs) - 1)
+    assert site.build() == {f"stories/{site.slugs[2]}/index.html"}
     site.assert_same_as_clean()
 
 
 def test_a_staged_build_links_the_unchanged_pages_and_leaves_the_live_site_alone(site):
-    edited = story(site.content, site.slugs[4])
-    edited.write_text(edited.read_text() + "\nOne more line.\n")
+    add_paragraph(story(site.content, site.slugs[4]), "One more line.")
     staging = site.tmp / "next"
     build(site.content, staging, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(site.tmp / "cache"),
           SITE_SEARCH_INDEX=False, CASEBOOK_REUSE_FROM=str(site.output))
-    same = [slug for slug in site.slugs
-            if os.path.samefile(site.output / "stories" / slug / "index.html",
-                                staging / "stories" / slug / "index.html")]
-    assert len(same) == len(site.slugs) - 1 and site.slugs[4] not in same
+    linked = {name for name in site.all if os.path.samefile(site.output / name, staging / name)}
+    assert set(site.all) - linked == {f"stories/{site.slugs[4]}/index.html"}
     assert "One more line." in (staging / "stories" / site.slugs[4] / "index.html").read_text()
     assert "One more line." not in (site.output / "stories" / site.slugs[4] / "index.html").read_text()
 
 
 def test_without_the_content_cache_every_page_is_rendered(site):
-    pages = list((site.output / "stories").rglob("index.html"))
-    before = {p: p.stat().st_mtime_ns for p in pages}
+    before = pages(site.output)
     build(site.content, site.output, SITE_SEARCH_INDEX=False)  # the helper's default: no cache
-    assert [p for p in pages if p.stat().st_mtime_ns == before[p]] == []
+    assert [p for p, stat in pages(site.output).items() if stat.st_mtime_ns == before[p].st_mtime_ns] == []
+
+
+def test_only_a_story_page_reads_a_story_body():
+    """What the fingerprints rely on (plugins/casebook/incremental.py): a story's
+    body and page-only metadata are read by its own page alone, so a listing
+    counts the stories it shows by their cards."""
+    templates = ROOT / "theme" / "templates"
+    environment = Environment(loader=FileSystemLoader(str(templates)), extensions=["jinja2.ext.do"])
+    found = []
+    for path in sorted(templates.rglob("*.html")):
+        name = str(path.relative_to(templates))
+        ast = environment.parse(path.read_text())
+        for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+            attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if attribute not in BODY_ATTRIBUTES:
+                continue
+            own = isinstance(node.node, nodes.Name) and node.node.name in SUBJECTS
+            found.append((name, attribute, own))
+    assert found, "the story template shows its body"
+    assert [(name, attribute) for name, attribute, own in found
+            if not own or name not in ("article.html", "page.html")] == []

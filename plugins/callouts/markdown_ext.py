@@ -67,6 +67,12 @@ class Callout:
     collapsible: bool = False
     anchor: str = ""  # its id on the type's index page (unique across the site)
 
+    def fingerprint(self):
+        """What pages show of it: all but its line, which only error messages use
+        (so an edit above a callout does not change the pages that list it)."""
+        return (self.type, self.id, self.title, self.title_html, self.text, self.html, self.collapsible,
+                self.anchor)
+
 
 @dataclass
 class Problem:

@@ -69,8 +69,10 @@ class Entry:
 
     def fingerprint(self):
         """What a page that lists this entry shows of it (see casebook.incremental)."""
-        c = self.callout
-        return (self.article.url, self.article.title, c.type, c.id, c.title_html, c.anchor)
+        # its story (counted by its heading), the callout and, if it links
+        # elsewhere, where its links point
+        links = "{" in self.callout.html or "|" in self.callout.html
+        return (self.article, self.callout, self.html if links else None)
 
     @property
     def url(self):
@@ -212,10 +214,20 @@ class CalloutsGenerator(Generator):
             context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(save_as))
         context["output_file"] = save_as
         context.update(kwargs)
+        kept = self.kept(writer, template, context)
         with self.output_file(writer, save_as) as (path, fh):
-            for piece in template.generate(context):
-                fh.write(piece)
+            if not kept:
+                for piece in template.generate(context):
+                    fh.write(piece)
         signals.content_written.send(path, context=context)
+
+    @staticmethod
+    def kept(writer, template, context) -> bool:
+        """Whether the site's writer keeps the file ``context["output_file"]``
+        as the last build wrote it (casebook's incremental writer: nothing it
+        is made from has changed); its opener then writes nothing."""
+        keep = getattr(writer, "keep", None)
+        return bool(keep and keep(template, context))
 
     @contextmanager
     def output_file(self, writer, save_as):
@@ -231,7 +243,10 @@ class CalloutsGenerator(Generator):
         """/callouts.json, one record at a time (the C encoder for each)."""
         siteurl = self.settings["SITEURL"]
         dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        kept = self.kept(writer, None, {"output_file": save_as, "SITEURL": siteurl, "entries": self.entries})
         with self.output_file(writer, save_as) as (_path, fh):
+            if kept:
+                return
             fh.write(f'{{"version":1,"count":{len(self.entries)},"callouts":[')
             for n, e in enumerate(self.entries):
                 record = {

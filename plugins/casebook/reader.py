@@ -21,7 +21,7 @@ from markdown import Markdown
 from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import prefetch
+from . import incremental, prefetch
 from .companies import Company
 from .problems import METADATA_KEY
 
@@ -68,6 +68,10 @@ def broken_links(lines, offset, source_path, content_root):
     return found
 
 
+def reading_minutes(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
 @dataclass
 class Converted:
     """What converting one file gives, as plain data: it may come from a worker process."""
@@ -79,6 +83,7 @@ class Converted:
     problems: list  # (line, message)
     header: dict  # {key: (line, value)}
     words: int
+    read: tuple | None  # for incremental rebuilds: incremental.read_record
 
 
 class CasebookMarkdownReader(MarkdownReader):
@@ -110,7 +115,9 @@ class CasebookMarkdownReader(MarkdownReader):
                     md.reset()
                     formatted[name.lower()] = md.convert("\n".join(value))
         words = sum(len(line.split()) for line in body)
-        return Converted(content, meta, formatted, metadata, problems, header, words)
+        # what other pages may show of it: everything but its body and word count
+        read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
+        return Converted(content, meta, formatted, metadata, problems, header, words, read)
 
     def finish(self, source_path, converted: Converted):
         self._source_path = source_path
@@ -120,8 +127,9 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata.update(self._metadata_from(converted.meta, converted.formatted))
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
-        metadata["reading_minutes"] = max(1, math.ceil(converted.words / WORDS_PER_MINUTE))
+        metadata["reading_minutes"] = reading_minutes(converted.words)
         metadata[METADATA_KEY] = self._problems
+        incremental.keep_record(metadata, converted.read)
         return converted.content, metadata
 
     def _metadata_from(self, meta, formatted):
