@@ -30,6 +30,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
+from markupsafe import Markup
 from pymdownx.quotes import QuotesExtension
 
 # The source line of each callout travels inside its title between two
@@ -61,17 +62,27 @@ class Callout:
     id: str
     title: str
     title_html: str
-    text: str
     html: str
     line: int
     collapsible: bool = False
-    anchor: str = ""  # its id on the type's index page (unique across the site)
+    scope: str = ""  # its document's key, one string shared by the document's callouts
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the type's index page (unique across the site): made when
+        asked, since a large site holds tens of thousands of callouts."""
+        return f"{self.scope}--{self.id}" if self.scope else self.id
+
+    @property
+    def text(self) -> str:
+        """Its body as plain text (for the JSON export): made when asked, since
+        a large site holds tens of thousands of callouts and shows the HTML."""
+        return Markup(self.html).striptags()
 
     def fingerprint(self):
         """What pages show of it: all but its line, which only error messages use
         (so an edit above a callout does not change the pages that list it)."""
-        return (self.type, self.id, self.title, self.title_html, self.text, self.html, self.collapsible,
-                self.anchor)
+        return (self.type, self.id, self.title, self.title_html, self.html, self.collapsible, self.anchor)
 
 
 @dataclass
@@ -194,11 +205,10 @@ class CalloutTreeprocessor(Treeprocessor):
                     # one serialization each for the heading and the body; a
                     # title without markup is kept once
                     title_html=title_text if title_html == title_text else title_html,
-                    text=" ".join(self._text(content).split()),
                     html=self._inner_html(content),
                     line=line,
                     collapsible=bool(collapse),
-                    anchor=anchor,
+                    scope=scope,
                 )
             )
 

@@ -217,7 +217,8 @@ class Inputs:
 
     def __init__(self, settings):
         self.settings = settings
-        self.memo: dict[int, tuple[object, object]] = {}
+        self.memo: dict[int, tuple[object, object]] = {}  # plain(): its value's digest
+        self.values: dict[int, tuple[object, bytes]] = {}  # page(): a context value's digest
         self.cards: dict[int, tuple[Content, bytes]] = {}
         self.links: dict[tuple, str] = {}
         self.reads: dict[tuple, frozenset[str] | None] = {}
@@ -245,9 +246,9 @@ class Inputs:
         if name in SUBJECTS and isinstance(value, Content):
             return self.story(value)
         # the shared context's values are the same objects on every page
-        hit = self.memo.get(id(value))
+        hit = self.values.get(id(value))
         if hit is None:
-            hit = self.memo[id(value)] = (value, _digest(self.plain(value)))
+            hit = self.values[id(value)] = (value, _digest(self.plain(value)))
         return hit[1]
 
     def site(self) -> bytes:

@@ -128,7 +128,7 @@ class CasebookMarkdownReader(MarkdownReader):
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
         metadata["reading_minutes"] = reading_minutes(converted.words)
-        metadata[METADATA_KEY] = self._problems
+        metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.keep_record(metadata, converted.read)
         return converted.content, metadata
 
