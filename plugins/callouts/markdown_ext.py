@@ -54,6 +54,12 @@ DEFAULT_TYPES = {
 }
 
 
+def index_anchor(scope: str, callout_id: str) -> str:
+    """A callout's id on its type's index page: its id, unique within its
+    document, prefixed with the document's key, unique across the site."""
+    return f"{scope}--{callout_id}" if scope else callout_id
+
+
 @dataclass(slots=True)
 class Callout:
     """One callout as written in one document (slots: a large site holds tens of thousands)."""
@@ -71,7 +77,7 @@ class Callout:
     def anchor(self) -> str:
         """Its id on the type's index page (unique across the site): made when
         asked, since a large site holds tens of thousands of callouts."""
-        return f"{self.scope}--{self.id}" if self.scope else self.id
+        return index_anchor(self.scope, self.id)
 
     @property
     def text(self) -> str:
@@ -193,7 +199,7 @@ class CalloutTreeprocessor(Treeprocessor):
             callout_id = self._unique(self.ext.slugify(title_text, "-") or kind, doc)
 
         scope = getattr(md, "document_key", "")
-        anchor = f"{scope}--{callout_id}" if scope else callout_id
+        anchor = index_anchor(scope, callout_id)
         heading, content = self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
         if top_level and kind in types:
             title_html = self._inner_html(heading)

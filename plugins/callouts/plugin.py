@@ -69,10 +69,10 @@ class Entry:
 
     def fingerprint(self):
         """What a page that lists this entry shows of it (see casebook.incremental)."""
-        # its story (counted by its heading), the callout and, if it links
-        # elsewhere, where its links point
-        links = "{" in self.callout.html or "|" in self.callout.html
-        return (self.article, self.callout, self.html if links else None)
+        # its story (counted by its heading), the callout and, if its body
+        # links elsewhere, that body with the links resolved
+        html = self.html
+        return (self.article, self.callout, None if html is self.callout.html else html)
 
     @property
     def url(self):
