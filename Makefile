@@ -8,10 +8,10 @@ INVOKE := $(BIN)/invoke
 
 .PHONY: serve build test clean new-post bench check lighthouse
 
-$(VENV)/.installed-base: pyproject.toml
+$(VENV)/.installed-base: pyproject.toml plugins/callouts/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet -e ./plugins/callouts -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-base
@@ -37,7 +37,7 @@ new-post: $(VENV)/.installed-base
 # make bench ARTICLES=1000,5000: the build benchmark (writes docs/performance.md)
 ARTICLES ?= 1000,5000
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/run.py --articles $(ARTICLES)
+	$(BIN)/python -m benchmarks.run --articles $(ARTICLES)
 
 check: $(VENV)/.installed-dev
 	$(INVOKE) check

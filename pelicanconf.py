@@ -25,12 +25,15 @@ DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
-PLUGIN_PATHS = ["plugins"]
-# Order matters on `finalized`: casebook minifies (publish builds) before
-# site_search indexes the written pages with Pagefind.
+# Every plugin is an installed package (`make` installs them, editable): the
+# callouts plugin (plugins/callouts, a pelican-plugins namespace package), and
+# the site's own casebook and site_search (plugins/, declared in pyproject.toml).
+# Their order here does not matter: none relies on the order of another's
+# receivers, and casebook imports what it needs from callouts.
+PLUGIN_PATHS = []
 PLUGINS = [
+    "pelican.plugins.callouts",
     "casebook",
-    "callouts",
     "site_search",
     "pelican.plugins.sitemap",
     "pelican.plugins.neighbors",

@@ -1,11 +1,8 @@
 """Production settings: `make build PUBLISH=1` (and CI's deploy)."""
 
 import os
-import sys
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403 (pelicanconf is installed with the project)
 
 # The public address of the site, without a trailing slash. GitHub Pages
 # project sites live at https://<owner>.github.io/<repository>; CI passes it.

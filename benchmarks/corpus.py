@@ -5,7 +5,7 @@ vocabulary, one or two companies and five callouts in our syntax; the same
 corpus is also written in Hugo's format (TOML front matter, the callouts as
 plain blockquotes) for the field's speed reference.
 
-    python benchmarks/corpus.py 1000 /tmp/corpus
+    python -m benchmarks.corpus 1000 /tmp/corpus
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import random
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from pelicanconf import CASEBOOK_THEMES  # noqa: E402
+from pelicanconf import CASEBOOK_THEMES
 
 THEMES = sorted(CASEBOOK_THEMES)
 COMPANIES = [

@@ -1,6 +1,6 @@
 """Build the same synthetic corpus four ways and compare them (`make bench`).
 
-    python benchmarks/run.py --articles 1000,5000 [--out docs/performance.md]
+    python -m benchmarks.run --articles 1000,5000 [--out docs/performance.md]
 
 1. baseline: bare Pelican, same Markdown extensions, `simple` theme;
 2. our full site without the search index;
@@ -31,14 +31,14 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from devkit import chromium
+from devkit.paths import ROOT
+from devkit.server import serve
+from site_search.plugin import pagefind_command
+
+from benchmarks.corpus import write_corpus
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from corpus import write_corpus  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from site_search.plugin import pagefind_command  # noqa: E402
 
 PY = sys.executable
 
@@ -178,16 +178,14 @@ def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    executable = chromium.find()
     if not executable:
         return None
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM_FLAGS, serve
 
     server, base = serve(site)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            browser = p.chromium.launch(executable_path=executable, args=chromium.FLAGS)
             page = browser.new_page()
             page.goto(base + "/search/")
             fetched = []

@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from devkit import chromium as chromium_tools
+from devkit.paths import ROOT
+from devkit.server import serve
+from devkit.staging import build_site
 
 PAGES = {
     "home": "/",
@@ -37,8 +38,7 @@ PAGES = {
     "404": "/404.html",
 }
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-         "--disable-component-update --disable-sync --no-first-run")
+FLAGS = " ".join(chromium_tools.FLAGS)
 
 
 def lighthouse_bin() -> Path:
@@ -68,11 +68,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", default=str(ROOT / "docs" / "quality.md"))
     args = parser.parse_args(argv)
-    from conftest import serve
-
-    import tasks
-
-    chromium = tasks.find_chromium()
+    chromium = chromium_tools.find()
     if not chromium:
         sys.exit("no Chromium: run `invoke chromium` or set CHROMIUM_PATH")
     binary = lighthouse_bin()
@@ -82,7 +78,7 @@ def main(argv=None):
         server, base = serve(work / "site")
         # the production build, with the address it is served at as its SITEURL
         os.environ["SITEURL"] = base
-        if not tasks.build_site(work / "site", publish=True):
+        if not build_site(work / "site", publish=True):
             server.shutdown()
             sys.exit("the production build failed")
         rows = {}

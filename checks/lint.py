@@ -18,10 +18,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from casebook.reader import broken_links, metadata_header  # noqa: E402
+from casebook.source import broken_links, metadata_header
+from devkit.paths import ROOT
 
 REQUIRED = {"article": ("title", "date", "summary", "tags"), "page": ("title",)}
 CALLOUT_RE = re.compile(r"^\s*>\s*\[!([\w-]+)\]")

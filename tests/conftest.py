@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import functools
-import http.server
 import logging
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from devkit import chromium
+from devkit.server import serve
 from helpers import FIXTURES, ROOT, ErrorRecords, build
 
 
@@ -46,19 +44,6 @@ def error_log():
         root.removeHandler(handler)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="session")
 def served_real_site(real_site):
     server, url = serve(real_site)
@@ -73,22 +58,16 @@ def served_basic_site(basic_site):
     server.shutdown()
 
 
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    executable = chromium.find()
     if not executable:
         if os.environ.get("CI"):
             pytest.fail("no Chromium for the browser tests: run `invoke chromium` or set CHROMIUM_PATH")
         pytest.skip("no Chromium: set CHROMIUM_PATH")
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=executable, args=chromium.FLAGS)
         yield browser
         browser.close()
 

@@ -56,13 +56,12 @@ def test_strict_build_fails_with_every_message_and_no_traceback(tmp_path, readin
 
 
 def test_failed_build_keeps_the_last_good_site(tmp_path):
-    sys.path.insert(0, str(ROOT))
-    import tasks
+    from devkit.staging import build_site
 
     output = tmp_path / "output"
-    assert tasks.build_site(output, content=FIXTURES / "basic" / "content")
+    assert build_site(output, content=FIXTURES / "basic" / "content")
     good = (output / "index.html").read_text()
-    assert not tasks.build_site(output, content=BAD)
+    assert not build_site(output, content=BAD)
     assert (output / "index.html").read_text() == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"], "no half-written folder left"
 
@@ -114,19 +113,17 @@ def test_hostile_strings_survive_json_and_feed_as_text(hostile_site):
     assert "Takeaway: " + HOSTILE_CALLOUT in {plain_quotes(e.title) for e in feed.entries}
 
 
-def test_new_post_scaffold_builds_as_a_draft_and_never_overwrites(tmp_path, monkeypatch, error_log):
-    sys.path.insert(0, str(ROOT))
-    import tasks
+def test_new_post_scaffold_builds_as_a_draft_and_never_overwrites(tmp_path, error_log):
+    from devkit import scaffold
 
-    monkeypatch.setattr(tasks, "CONTENT", tmp_path / "content")
     (tmp_path / "content" / "stories").mkdir(parents=True)
-    tasks.new_post.body(None, "Lego answers Luka", companies="Lego", tags="empathy, follow-up")
-    path = tmp_path / "content" / "stories" / "lego-answers-luka.md"
+    path = scaffold.new_post(tmp_path / "content", "Lego answers Luka", companies="Lego", tags="empathy, follow-up")
+    assert path == tmp_path / "content" / "stories" / "lego-answers-luka.md"
     text = path.read_text()
     assert "Companies: Lego" in text and "Tags: empathy, follow-up" in text
     assert "> [!takeaway]" in text and "> [!lesson]" in text
-    with pytest.raises(SystemExit):
-        tasks.new_post.body(None, "Lego answers Luka")
+    with pytest.raises(scaffold.ScaffoldError, match="already exists"):
+        scaffold.new_post(tmp_path / "content", "Lego answers Luka")
     assert path.read_text() == text
     build(tmp_path / "content", tmp_path / "out")
     assert error_log == []

@@ -12,7 +12,7 @@ from helpers import ROOT
 def test_harness_builds_four_ways_and_writes_the_report(tmp_path):
     report = tmp_path / "performance.md"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--articles", "20",
+        [sys.executable, "-m", "benchmarks.run", "--articles", "20",
          "--out", str(report), "--work", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )

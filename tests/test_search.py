@@ -149,7 +149,7 @@ def test_hostile_queries_execute_nothing_and_show_as_text(page, served_real_site
 
 
 def test_hostile_indexed_strings_render_as_text(browser, hostile_site):
-    from conftest import serve
+    from devkit.server import serve
 
     server, base = serve(hostile_site)
     page = browser.new_page()

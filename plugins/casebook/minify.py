@@ -35,7 +35,7 @@ def minify_output(pelican):
     if not pelican.settings.get("CASEBOOK_MINIFY"):
         return
     saved = before = 0
-    unchanged = incremental.reused()
+    unchanged = incremental.kept()
     for folder, _dirs, files in os.walk(pelican.output_path):
         for name in files:
             if name.endswith(".html"):

@@ -1,20 +1,30 @@
-"""Casebook's site plugin: reading, companies, related stories, author errors."""
+"""Casebook's site plugin: its wiring, and nothing else.
+
+Pelican sends each signal to its receivers in no guaranteed order (blinker
+iterates a set), so this plugin connects **one receiver per signal** and each
+calls its steps in the order written here. What it needs from the callouts
+plugin comes through ``pelican.plugins.callouts.contracts``; it needs that
+plugin enabled and says so at start-up.
+
+The steps live in their modules: ``reader`` (reading, authors' mistakes),
+``prefetch`` (Markdown on every core), ``companies``, ``related``,
+``fragments``, ``memory``, ``incremental`` (keeping unchanged pages),
+``minify``, ``problems``; every use of Pelican's private API is in ``compat``.
+"""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
-from itertools import chain
-from pathlib import Path
 
 from pelican import signals
-from pelican.urlwrappers import URLWrapper
+from pelican.plugins.callouts import contracts as callouts
 
-from . import fragments, incremental, minify, prefetch, problems, related
+from . import compat, fragments, incremental, memory, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
+from .incremental.fingerprints import hash_files, plugin_folders
 from .reader import CasebookMarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -23,23 +33,34 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
-    # how many related stories are ranked per article (callouts use them too)
+    # how many related stories are ranked per article, and shown under it
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
+    # callouts of related stories shown under a story: at most, and per story
+    "CASEBOOK_RELATED_CALLOUTS_MAX": 6,
+    "CASEBOOK_RELATED_CALLOUTS_PER_STORY": 2,
 }
+WHOLE_NUMBERS = ("CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN", "CASEBOOK_RELATED_CALLOUTS_MAX",
+                 "CASEBOOK_RELATED_CALLOUTS_PER_STORY")
 
 
-def initialize(pelican):
+class MissingPlugin(RuntimeError):
+    """A plugin this one builds on is not enabled."""
+
+
+# -- steps ----------------------------------------------------------------------
+def configure(pelican):
     settings = pelican.settings
+    if callouts.PLUGIN_NAME not in settings.get("PLUGINS", ()):
+        raise MissingPlugin(f"the casebook plugin needs the callouts plugin: add {callouts.PLUGIN_NAME!r} to PLUGINS")
+    compat.check_version()
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
-    for key in ("CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN"):
+    for key in WHOLE_NUMBERS:
         if not isinstance(settings[key], int) or settings[key] < 0:
             logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
             settings[key] = DEFAULTS[key]
     fragments.add_global(settings)
-    if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
-        version_cache(settings)
 
 
 def version_cache(settings):
@@ -48,114 +69,95 @@ def version_cache(settings):
     Pelican invalidates cached content when a source file changes, not when a
     plugin or the Markdown settings do; cached callout records would then be
     stale. A digest of both in CACHE_PATH makes such a change start afresh.
+    It runs once every plugin has set itself up (extensions added to MARKDOWN
+    count by their class: their settings are counted themselves).
     """
     digest = hashlib.sha256()
-    plugins_dir = Path(__file__).resolve().parent.parent
-    for path in sorted(plugins_dir.rglob("*.py")):
-        digest.update(path.read_bytes())
-    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE"):
+    for folder in plugin_folders(settings):
+        if folder.is_dir():
+            hash_files(digest, folder)
+    markdown = dict(settings.get("MARKDOWN") or {})
+    markdown["extensions"] = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}"
+                              for e in markdown.get("extensions", ())]
+    digest.update(repr(markdown).encode())
+    for key in ("CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE"):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
 
 
-def add_reader(readers):
+def related_callouts(article, settings):
+    """Callouts of the best-matching other stories (see ``related``)."""
+    chosen = []
+    limit, per_story = settings["CASEBOOK_RELATED_CALLOUTS_MAX"], settings["CASEBOOK_RELATED_CALLOUTS_PER_STORY"]
+    for other, _score in getattr(article, "related", ()):
+        chosen.extend(getattr(other, "callout_entries", ())[:per_story])
+        if len(chosen) >= limit:
+            break
+    return chosen[:limit]
+
+
+# -- one receiver per signal, in the order of a build -------------------------------
+def on_initialized(pelican):
+    configure(pelican)
+
+
+def on_get_generators(pelican):
+    if pelican.settings.get("CACHE_CONTENT") or pelican.settings.get("LOAD_CONTENT_CACHE"):
+        version_cache(pelican.settings)
+    return CompaniesGenerator
+
+
+def on_get_writer(pelican):
+    return incremental.writer_class(pelican)
+
+
+def on_readers_init(readers):
     for extension in CasebookMarkdownReader.file_extensions:
         readers.reader_classes[extension] = CasebookMarkdownReader
 
 
-def get_generators(pelican):
-    return CompaniesGenerator
+def on_article_generator_init(generator):
+    prefetch.start(generator, CasebookMarkdownReader)
 
 
-def freeze_urls(generator):
-    """Compute each article's URL once per build.
-
-    Pelican formats ``url`` anew on every access (a relpath and a dict of
-    fields each time), and listings, feeds and callout indexes ask for it tens
-    of thousands of times. ``override_url`` is Pelican's own per-article URL
-    override, so the frozen value is used everywhere.
-    """
-    for article in generator.articles:
-        article.override_url = article.url
-
-
-LABELS = ("tags", "category", "author", "authors", "companies")
-
-
-def share_labels(generator):
-    """One object per tag, category, author and company, shared by its stories.
-
-    Pelican's reader makes a new Tag for every story that names it, each with
-    its own attribute dict (which grows once its URL is formatted): tens of
-    thousands of equal objects on a large site. Equal means same class and
-    name, so every page shows exactly the name its story gave.
-    """
-    shared = {}
-
-    def one(label):
-        return shared.setdefault((type(label), label.name), label)
-
-    for article in chain(generator.articles, generator.translations, generator.drafts,
-                         generator.drafts_translations, generator.hidden_articles, generator.hidden_translations):
-        for key in LABELS:
-            value = getattr(article, key, None)
-            if isinstance(value, URLWrapper):
-                value = one(value)
-            elif isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
-                value = [one(v) for v in value]
-            else:
-                continue
-            setattr(article, key, value)
-            if key in article.metadata:
-                article.metadata[key] = value
-
-
-def rank_related(generator):
+def on_article_generator_finalized(generator):
+    memory.share_labels(generator)
+    memory.freeze_urls(generator)
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
         article.related = ranking.get(article, [])
 
 
-def freeze_read_content(generators):
-    """What was read stays alive until the build ends: move it out of the
-    cyclic collector's reach, so each full collection while pages are written
-    does not walk the whole site again (measured in docs/performance.md)."""
-    gc.collect()
-    gc.freeze()
+def on_callout_entries_ready(generator):
+    for article in generator.context.get("articles", ()):
+        article.related_callouts = related_callouts(article, generator.settings)
 
 
-def release_rendered_content(path, context=None):
-    """Once a story's page is written, drop Pelican's memoized copy of its
-    content with links resolved (about 9 KB a story): nothing else shows a
-    story's whole content but the feeds, which ask again for a few. Kept, the
-    copies were the largest growth of memory while pages are written."""
-    article = (context or {}).get("article")
-    if article is not None:
-        article.get_content.cache.pop((article, article.get_siteurl()), None)
+def on_all_generators_finalized(generators):
+    prefetch.stop()
+    problems.report_all(generators)
+    fragments.start_build(generators)
+    memory.freeze()
 
 
-def unfreeze(pelican):
-    gc.unfreeze()
+def on_content_written(path, context=None):
+    memory.release_rendered_content(context)
 
 
-def report_problems(generators):
-    problems.report(problems.collect(generators))
+def on_finalized(pelican):
+    memory.unfreeze()
+    minify.minify_output(pelican)
+    incremental.save_manifest(pelican)  # after minify: records the files as they stay
 
 
 def register():
-    signals.initialized.connect(initialize)
-    signals.readers_init.connect(add_reader)
-    signals.get_generators.connect(get_generators)
-    signals.get_writer.connect(incremental.writer_class)
-    signals.article_generator_init.connect(prefetch.start)
-    signals.article_generator_finalized.connect(share_labels)
-    signals.article_generator_finalized.connect(freeze_urls)
-    signals.article_generator_finalized.connect(rank_related)
-    signals.all_generators_finalized.connect(prefetch.stop)
-    signals.all_generators_finalized.connect(report_problems)
-    signals.all_generators_finalized.connect(fragments.start_build)
-    signals.all_generators_finalized.connect(freeze_read_content)
-    signals.content_written.connect(release_rendered_content)
-    signals.finalized.connect(unfreeze)
-    signals.finalized.connect(minify.minify_output)
-    signals.finalized.connect(incremental.finish)  # after minify: records the files as they stay
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(on_get_generators)
+    signals.get_writer.connect(on_get_writer)
+    signals.readers_init.connect(on_readers_init)
+    signals.article_generator_init.connect(on_article_generator_init)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)
+    callouts.entries_ready.connect(on_callout_entries_ready)
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.content_written.connect(on_content_written)
+    signals.finalized.connect(on_finalized)

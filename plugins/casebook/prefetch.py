@@ -38,22 +38,21 @@ def _convert(path):
     return _reader.convert(path)
 
 
-def start(generator):
-    """On article_generator_init: submit the files this build will convert."""
+def start(generator, reader_class):
+    """On article_generator_init: submit the files this build will convert with
+    a reader of ``reader_class``."""
     global _pool, _reader
     stop()
     settings = generator.settings
     workers = settings["CASEBOOK_READ_WORKERS"] or os.cpu_count() or 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
-    from .reader import CasebookMarkdownReader
-
     readers = generator.readers
     paths, reader = [], None
     for relative in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]):
         path = os.path.abspath(os.path.join(generator.path, relative))
         ext = os.path.splitext(path)[1][1:]
-        if not isinstance(readers.readers.get(ext), CasebookMarkdownReader):
+        if not isinstance(readers.readers.get(ext), reader_class):
             continue
         reader = readers.readers[ext]
         if readers.get_cached_data(path, None) is not None:
@@ -68,7 +67,7 @@ def start(generator):
     logger.debug("casebook: converting %d files on %d workers", len(paths), workers)
 
 
-def take(source_path):
+def result(source_path):
     """The worker's result for this file, or None: then the caller converts it."""
     future = _pending.pop(os.path.abspath(source_path), None)
     if future is None:

@@ -3,9 +3,12 @@
 - Metadata mistakes (missing title or date, a date that does not exist, a
   ``{filename}`` link to a missing file) are recorded with their line.
 - ``Companies:`` becomes a list of :class:`Company`, like ``Tags:``.
-- Per-document results that Markdown extensions leave on ``md`` are handed to
-  plugins through the ``markdown_converted`` signal, before Pelican's summary
-  conversion resets the Markdown instance.
+- The callout records and problems the callouts extension adds to the
+  document's metadata (``pelican.plugins.callouts.contracts``) are taken out
+  of the header: the records are kept apart (a callout edit is not a header
+  edit), the problems join the file's own.
+- On a large build the Markdown work may already have been done by a worker
+  process (``prefetch``): the reader then only assembles the result.
 """
 
 from __future__ import annotations
@@ -13,59 +16,21 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 from dataclasses import dataclass
 
-from blinker import signal
 from markdown import Markdown
-from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
+from pelican.plugins.callouts import contracts as callouts
+from pelican.readers import MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import incremental, prefetch
+from . import compat, incremental, prefetch
 from .companies import Company
 from .problems import METADATA_KEY
+from .source import broken_links, metadata_header
 
 logger = logging.getLogger(__name__)
 
-#: sent after the body is converted: sender=reader, md=, metadata=, problems=
-markdown_converted = signal("casebook.markdown_converted")
-
-HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
-LINK_RE = re.compile(r"\{(filename|static|attach)\}([^)\s\"'#?>]+)")
 WORDS_PER_MINUTE = 230
-
-
-def metadata_header(lines):
-    """{key: (line, value)} of a Pelican "Key: value" header, and the index of the first body line."""
-    meta = {}
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return meta, index
-        m = HEADER_LINE_RE.match(line)
-        if m:
-            meta[m.group(1).lower()] = (index + 1, m.group(2).strip())
-        elif not line.startswith((" ", "\t")):
-            return meta, index
-    return meta, len(lines)
-
-
-def broken_links(lines, offset, source_path, content_root):
-    """(line, message) for each ``{filename}``/``{static}`` link to a missing file."""
-    found = []
-    for number, line in enumerate(lines, start=offset + 1):
-        if "{" not in line:
-            continue
-        for m in LINK_RE.finditer(line):
-            target = m.group(2)
-            if target.startswith("/"):
-                full = os.path.join(content_root, target.lstrip("/"))
-            else:
-                full = os.path.join(os.path.dirname(source_path), target)
-            # {filename}/_callouts/... and friends are registered by plugins
-            if target.startswith("/_") or os.path.exists(full):
-                continue
-            found.append((number, f"broken internal link {{{m.group(1)}}}{target}: no such file"))
-    return found
 
 
 def reading_minutes(words: int) -> int:
@@ -79,7 +44,7 @@ class Converted:
     content: str
     meta: dict  # Markdown's raw "Key: value" header, {key: [values]}
     formatted: dict  # formatted fields (FORMATTED_FIELDS, e.g. summary) as HTML
-    metadata: dict  # what plugins added on markdown_converted (callout records)
+    metadata: dict  # what extensions took from the body (callout records)
     problems: list  # (line, message)
     header: dict  # {key: (line, value)}
     words: int
@@ -88,8 +53,8 @@ class Converted:
 
 class CasebookMarkdownReader(MarkdownReader):
     def read(self, source_path):
-        converted = prefetch.take(source_path) or self.convert(source_path)
-        return self.finish(source_path, converted)
+        converted = prefetch.result(source_path) or self.convert(source_path)
+        return self.assemble(source_path, converted)
 
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
@@ -102,9 +67,10 @@ class CasebookMarkdownReader(MarkdownReader):
             content = md.convert(text)
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
-        metadata = {}
-        markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
-        meta = getattr(md, "Meta", {})
+        meta = dict(getattr(md, "Meta", {}))
+        # the callouts extension's results travel in Meta, one value each
+        metadata = {callouts.RECORDS_KEY: meta.pop(callouts.RECORDS_KEY, [[]])[0]}
+        problems.extend(meta.pop(callouts.PROBLEMS_KEY, [()])[0])
         formatted = {}
         fields = self.settings["FORMATTED_FIELDS"]
         if any(name.lower() in fields for name in meta):
@@ -119,45 +85,29 @@ class CasebookMarkdownReader(MarkdownReader):
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
         return Converted(content, meta, formatted, metadata, problems, header, words, read)
 
-    def finish(self, source_path, converted: Converted):
+    def assemble(self, source_path, converted: Converted):
+        """Content and metadata objects from a conversion (this process's or a worker's)."""
         self._source_path = source_path
         self._problems = list(converted.problems)
         self._meta = converted.header
         metadata = dict(converted.metadata)
-        metadata.update(self._metadata_from(converted.meta, converted.formatted))
+        metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
         metadata["reading_minutes"] = reading_minutes(converted.words)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
-        incremental.keep_record(metadata, converted.read)
+        incremental.record_in(metadata, converted.read)
         return converted.content, metadata
-
-    def _metadata_from(self, meta, formatted):
-        """Pelican's MarkdownReader._parse_metadata, with formatted fields already converted."""
-        output = {}
-        for name, value in meta.items():
-            name = name.lower()
-            if name in formatted:
-                output[name] = self.process_metadata(name, formatted[name])
-            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-                if len(value) > 1:
-                    logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
-                output[name] = self.process_metadata(name, value[0])
-            elif len(value) > 1:
-                output[name] = self.process_metadata(name, value)
-            else:
-                output[name] = self.process_metadata(name, value[0])
-        return output
 
     def process_metadata(self, name, value):
         if name == "companies":
-            return [Company(c, self.settings) for c in ensure_metadata_list(value)] or _DISCARD
+            return [Company(c, self.settings) for c in ensure_metadata_list(value)] or compat.DISCARD
         if name in ("date", "modified"):
             try:
                 return super().process_metadata(name, value)
             except (ValueError, OverflowError):
                 self._problem(name, f"{name.title()} {value!r} is not a real date: use YYYY-MM-DD")
-                return _DISCARD
+                return compat.DISCARD
         return super().process_metadata(name, value)
 
     # -- checks ----------------------------------------------------------

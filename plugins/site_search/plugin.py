@@ -1,7 +1,8 @@
 """Full-text search: index the written story pages with Pagefind's command line.
 
 ``python -m pagefind --site <output>`` from the ``pagefind[bin]`` package. Its
-Python API is not used: it waits about 100 ms per call (see shared/FINDINGS.md).
+Python API is not used: its service answers each call after at least 100 ms
+(it polls with ``asyncio.sleep(0.1)``), far too slow for a page a call.
 
 Only story pages (and drafts, in development) are read: ``--glob`` from
 ARTICLE_SAVE_AS and DRAFT_SAVE_AS. Theme, company and callout index pages hold
@@ -12,7 +13,8 @@ filters and the date sort.
 Pagefind starts as soon as the last story page is written and runs in its own
 process while Pelican writes the listing pages, index pages, feeds and
 sitemap; the build waits for it at the end (``finalized``). A build that stops
-early stops Pagefind too.
+early stops Pagefind too. Publish builds minify pages meanwhile: each file is
+replaced whole, so Pagefind reads a page before or after, never half of one.
 
 Named site_search, not search or pagefind, so it never shadows a package.
 """
@@ -97,7 +99,7 @@ class Indexer:
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
 
-    def finish(self):
+    def wait(self):
         if self.process is None and self.pending is not None and not self.pending:
             logger.info("site_search: no story pages, so no search index")
             return
@@ -145,11 +147,11 @@ def start(generator, **_kwargs):
         _current.start()
 
 
-def finish(pelican):
+def wait(pelican):
     global _current
     if _current:
         indexer, _current = _current, None
-        indexer.finish()
+        indexer.wait()
 
 
 def register():
@@ -157,4 +159,4 @@ def register():
     signals.article_generator_finalized.connect(expect)
     signals.content_written.connect(written)
     signals.article_writer_finalized.connect(start)
-    signals.finalized.connect(finish)
+    signals.finalized.connect(wait)

@@ -1,9 +1,11 @@
-"""Callouts across the site: index pages, playbook, related lessons, JSON, feed.
+"""Callouts across a site: index pages, playbook, JSON, feed.
 
 Each callout is parsed once, while its article's Markdown is converted
-(``markdown_ext``); the reader hands the records to :func:`keep_records`,
-which stores them in the article's metadata, so they are cached with it.
-Everything here reads those records; no article HTML is parsed again.
+(``markdown_ext``), and its record reaches the article's metadata with the rest
+of it (``contracts.RECORDS_KEY``), so it is cached with it. Everything here
+reads those records; no article HTML is parsed again.
+
+What other plugins may build on is in ``contracts``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from blinker import signal
 from markupsafe import escape
 from pelican import signals
+from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join, slugify
 
+from . import contracts
 from .markdown_ext import DEFAULT_TYPES, CalloutsExtension
 
 logger = logging.getLogger(__name__)
@@ -37,8 +40,6 @@ DEFAULTS = {
     "CALLOUTS_PLAYBOOK_SAVE_AS": "playbook/index.html",
     "CALLOUTS_JSON_SAVE_AS": "callouts.json",
     "CALLOUTS_FEED_ATOM": "feeds/callouts.atom.xml",
-    "CALLOUTS_RELATED_MAX": 6,
-    "CALLOUTS_RELATED_PER_STORY": 2,
 }
 
 
@@ -52,19 +53,20 @@ class CalloutType:
     save_as: str
 
 
-class Entry:
+class Entry(contracts.Fingerprinted):
     """A callout with the article it belongs to, as index pages show it.
 
     Its body (with intrasite links resolved) is computed once and
     shared by the index pages, the playbook, the JSON export and the feed.
     """
 
-    __slots__ = ("_html", "article", "callout", "type")
+    __slots__ = ("_context", "_html", "article", "callout", "type")
 
-    def __init__(self, callout, article, type):
+    def __init__(self, callout, article, type, context):
         self.callout = callout
         self.article = article
         self.type = type
+        self._context = context  # the build's shared context: what links resolve against
         self._html = None
 
     def fingerprint(self):
@@ -85,9 +87,20 @@ class Entry:
             html = self.callout.html
             # only bodies that link elsewhere need Pelican's link replacement
             if "{" in html or "|" in html:
-                html = self.article._update_content(html, self.article.get_siteurl())
+                html = resolve_links(self.article, html, self._context)
             self._html = html
         return self._html
+
+
+def resolve_links(article, html: str, context) -> str:
+    """``html`` with its intrasite links (``{filename}`` ...) resolved as they
+    would be in ``article``'s own content: Pelican's public way to resolve them
+    is a content object's ``get_content``, so ``html`` gets one of its own, with
+    the article's metadata, address and source."""
+    metadata = {**article.metadata, "url": article.url, "save_as": article.save_as}
+    copy = type(article)(html, metadata=metadata, settings=article.settings,
+                         source_path=article.source_path, context=context)
+    return copy.get_content(article.get_siteurl())
 
 
 @dataclass
@@ -146,9 +159,10 @@ def initialize(pelican):
 
 
 # -- reading -----------------------------------------------------------------
-def keep_records(reader, md, metadata, problems):
-    metadata["callouts"] = list(getattr(md, "callouts", ()))
-    problems.extend((p.line, p.message) for p in getattr(md, "callout_problems", ()))
+def report_problems(generators):
+    """Authors' mistakes in callouts, from every file read (a reader that
+    reports them itself takes them out of the metadata first)."""
+    contracts.report(contracts.collect(generators, contracts.PROBLEMS_KEY))
 
 
 # -- generating ----------------------------------------------------------------
@@ -167,7 +181,8 @@ class CalloutsGenerator(Generator):
         for article in articles:
             # one Entry per callout, shared by every page that shows it
             article.callout_entries = [
-                Entry(c, article, by_name[c.type]) for c in getattr(article, "callouts", ()) if c.type in by_name
+                Entry(c, article, by_name[c.type], self.context) for c in getattr(article, contracts.RECORDS_KEY, ())
+                if c.type in by_name
             ]
             self.entries.extend(article.callout_entries)
         for t in self.types:
@@ -180,8 +195,7 @@ class CalloutsGenerator(Generator):
         self.context["callout_types"] = self.types
         self.context["callout_themes"] = group_by_theme(self.entries, primary_only=True)
         self.context["CALLOUTS_PLAYBOOK_URL"] = settings["CALLOUTS_PLAYBOOK_URL"]
-        for article in articles:
-            article.related_callouts = related_callouts(article, settings)
+        contracts.entries_ready.send(self)
 
     def generate_output(self, writer):
         template = self.get_template("callouts")
@@ -215,7 +229,7 @@ class CalloutsGenerator(Generator):
         context["output_file"] = save_as
         context.update(kwargs)
         kept = self.kept(writer, template, context)
-        with self.output_file(writer, save_as) as (path, fh):
+        with self.output_file(save_as, kept) as (path, fh):
             if not kept:
                 for piece in template.generate(context):
                     fh.write(piece)
@@ -224,19 +238,28 @@ class CalloutsGenerator(Generator):
     @staticmethod
     def kept(writer, template, context) -> bool:
         """Whether the site's writer keeps the file ``context["output_file"]``
-        as the last build wrote it (casebook's incremental writer: nothing it
-        is made from has changed); its opener then writes nothing."""
-        keep = getattr(writer, "keep", None)
-        return bool(keep and keep(template, context))
+        as the last build wrote it (a ``contracts.PageKeeper``: nothing it is
+        made from has changed); then it is not written."""
+        return isinstance(writer, contracts.PageKeeper) and writer.keep(template, context)
 
     @contextmanager
-    def output_file(self, writer, save_as):
-        """A file of the output, opened with the writer's own opener (it
-        refuses to write one file twice in a build)."""
+    def output_file(self, save_as, kept=False):
+        """A file of the output to write (None when ``kept``): written beside
+        its place and moved there whole, so a file that is a link to the last
+        build's output is replaced, never written through."""
         path = sanitised_join(self.output_path, save_as)
+        if kept:
+            yield path, None
+            return
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with writer._open_w(path, "utf-8") as fh:
-            yield path, fh
+        partial = f"{path}.{os.getpid()}.partial"
+        try:
+            with open(partial, "w", encoding="utf-8") as fh:
+                yield path, fh
+            os.replace(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
         logger.info('Writing "%s"', path)
 
     def write_json(self, writer, save_as):
@@ -244,7 +267,7 @@ class CalloutsGenerator(Generator):
         siteurl = self.settings["SITEURL"]
         dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         kept = self.kept(writer, None, {"output_file": save_as, "SITEURL": siteurl, "entries": self.entries})
-        with self.output_file(writer, save_as) as (_path, fh):
+        with self.output_file(save_as, kept) as (_path, fh):
             if kept:
                 return
             fh.write(f'{{"version":1,"count":{len(self.entries)},"callouts":[')
@@ -281,17 +304,6 @@ def group_by_theme(entries, primary_only=False):
     return sorted(themes.items(), key=lambda item: item[0].name.lower())
 
 
-def related_callouts(article, settings):
-    """Callouts of the best-matching other stories (see casebook.related)."""
-    chosen = []
-    limit, per_story = settings["CALLOUTS_RELATED_MAX"], settings["CALLOUTS_RELATED_PER_STORY"]
-    for other, _score in getattr(article, "related", ()):
-        chosen.extend(getattr(other, "callout_entries", ())[:per_story])
-        if len(chosen) >= limit:
-            break
-    return chosen[:limit]
-
-
 class FeedItem:
     """An entry shaped as Pelican's feed writer expects a piece of content."""
 
@@ -321,4 +333,4 @@ def get_generators(pelican):
 def register():
     signals.initialized.connect(initialize)
     signals.get_generators.connect(get_generators)
-    signal("casebook.markdown_converted").connect(keep_records)
+    signals.all_generators_finalized.connect(report_problems)

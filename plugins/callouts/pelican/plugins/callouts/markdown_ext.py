@@ -13,6 +13,10 @@ lacks: a closed list of types, stable ids, an accessible ``<aside>``, a record
 of every callout on the ``Markdown`` instance (``md.callouts``) and the
 author's mistakes with their source line (``md.callout_problems``).
 
+Where the meta extension is loaded (Pelican always loads it), the results are
+also added to ``md.Meta`` under ``callouts`` and ``callout_problems``, so they
+reach Pelican with the document's other metadata.
+
 It imports nothing from Pelican: it can be tested on a string.
 """
 
@@ -32,6 +36,9 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 from markupsafe import Markup
 from pymdownx.quotes import QuotesExtension
+
+#: the metadata keys of a document's callout records and problems (see contracts)
+RECORDS_KEY, PROBLEMS_KEY = "callouts", "callout_problems"
 
 # The source line of each callout travels inside its title between two
 # private-use characters, from the preprocessor to the treeprocessor.
@@ -327,7 +334,7 @@ class CalloutTreeprocessor(Treeprocessor):
         el.tail = tail
         if "\x02" in html:  # only Markdown's placeholders (STX...ETX) need its postprocessors
             for processor in self.md.postprocessors:
-                if not isinstance(processor, StrayMarkerPostprocessor):
+                if not isinstance(processor, (StrayMarkerPostprocessor, CalloutMetaPostprocessor)):
                     html = processor.run(html)
         start, end = html.find(">") + 1, html.rfind("<")
         return html[start:end].strip() if 0 < start <= end else ""
@@ -351,6 +358,21 @@ class StrayMarkerPostprocessor(Postprocessor):
             return ""
 
         return MARK_RE.sub(report, text)
+
+
+class CalloutMetaPostprocessor(Postprocessor):
+    """Last: the document's records and its problems, as ``(line, message)``,
+    join ``md.Meta`` (where the meta extension keeps a document's metadata),
+    one value each, as the meta extension stores values: in a list."""
+
+    def run(self, text: str) -> str:
+        meta = getattr(self.md, "Meta", None)
+        if isinstance(meta, dict):
+            if self.md.callouts:
+                meta[RECORDS_KEY] = [self.md.callouts]
+            if self.md.callout_problems:
+                meta[PROBLEMS_KEY] = [[(p.line, p.message) for p in self.md.callout_problems]]
+        return text
 
 
 class CalloutsExtension(Extension):
@@ -377,6 +399,7 @@ class CalloutsExtension(Extension):
         # toc (5) are already set by then and callout ids avoid them.
         md.treeprocessors.register(CalloutTreeprocessor(md, self), "callouts", 1)
         md.postprocessors.register(StrayMarkerPostprocessor(md), "callout_stray_markers", 5)
+        md.postprocessors.register(CalloutMetaPostprocessor(md), "callout_meta", 4)
         # One extension object serves many documents (Pelican reuses it), so
         # the per-document results live on ``md`` and are cleared by md.reset().
         state = _DocumentResults(md)

@@ -3,7 +3,7 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from callouts.markdown_ext import CalloutsExtension
+from pelican.plugins.callouts.markdown_ext import CalloutsExtension
 from markdown.test_tools import TestCase
 
 

@@ -1,0 +1,123 @@
+"""Every use of Pelican's private API, in one place.
+
+Pelican marks these names private (a leading underscore): they may change in
+any release without notice. Each function here says what it uses, why no
+public API does the job, and was checked against :data:`PELICAN_CHECKED`.
+``tests/test_compat.py`` fails with a clear message when another Pelican is
+installed, and the plugin logs a warning at start-up: on an upgrade, re-read
+each use below against the new Pelican, then update the version.
+
+Nothing else in the project touches a private Pelican name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import types
+
+import pelican
+from pelican.contents import Content
+from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+
+#: the Pelican release every use below was read against
+PELICAN_CHECKED = "4.12.0"
+
+#: a metadata processor's value meaning "leave this key out" (``pelican.readers._DISCARD``);
+#: a reader that processes metadata must return it for a value it rejects.
+DISCARD = _DISCARD
+
+
+def check_version() -> bool:
+    """Warn (once per build) when the installed Pelican is not the checked one."""
+    if pelican.__version__ == PELICAN_CHECKED:
+        return True
+    logger.warning(
+        "casebook: Pelican %s is installed, but plugins/casebook/compat.py was checked against %s: "
+        "re-check each use of Pelican's private API there", pelican.__version__, PELICAN_CHECKED)
+    return False
+
+
+# -- reading -------------------------------------------------------------------
+def markdown_metadata(reader, source_path: str, meta: dict, formatted: dict) -> dict:
+    """Metadata from Python-Markdown's ``Meta`` as ``MarkdownReader._parse_metadata``
+    makes it, but with the formatted fields (``summary``) already converted in
+    ``formatted``: our reader converts them where the body is converted (maybe
+    in a worker process), and Pelican's method converts them itself. Keep in step
+    with ``pelican.readers.MarkdownReader._parse_metadata``."""
+    output = {}
+    for name, value in meta.items():
+        name = name.lower()
+        if name in formatted:
+            output[name] = reader.process_metadata(name, formatted[name])
+        elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+            if len(value) > 1:
+                logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, source_path)
+            output[name] = reader.process_metadata(name, value[0])
+        elif len(value) > 1:
+            output[name] = reader.process_metadata(name, value)
+        else:
+            output[name] = reader.process_metadata(name, value[0])
+    return output
+
+
+# -- content -------------------------------------------------------------------
+def intrasite_link_regex(settings):
+    """Pelican's pattern for ``{filename}``-style links (``Content._get_intrasite_link_regex``):
+    it is a method of content objects that reads only their settings, and no
+    public function exposes it. Using it finds links exactly as Pelican does."""
+    return Content._get_intrasite_link_regex(types.SimpleNamespace(settings=settings))
+
+
+def resolve_links(content: Content, html: str, siteurl: str = "") -> str:
+    """``html`` with its intrasite links resolved as ``content``'s own would be
+    (``Content._update_content``, the step behind the public ``get_content``,
+    which only works on the content's whole body)."""
+    return content._update_content(html, siteurl)
+
+
+def body(content: Content) -> str:
+    """A story's body as read, before links are resolved (``Content._content``;
+    ``_get_content`` where a subclass overrides it, as Pelican's do)."""
+    getter = getattr(content, "_get_content", None)
+    return (getter() if getter is not None else content._content) or ""
+
+
+#: attributes of a content object that hold the build rather than the content
+#: (``_context``: the shared context; ``_content``: the body as read)
+CONTENT_INTERNALS = frozenset({"_context", "_content"})
+
+
+def forget_rendered_content(content: Content) -> None:
+    """Drop Pelican's memoized body with links resolved (``memoized``'s ``cache``
+    on ``get_content``, keyed by ``(content, siteurl)``): nothing public
+    releases it, and on a large site those copies are most of the memory that
+    grows while pages are written. A later ``get_content`` makes it again."""
+    content.get_content.cache.pop((content, content.get_siteurl()), None)
+
+
+# -- writing -------------------------------------------------------------------
+class HookedWriter(Writer):
+    """Pelican's writer with two public hooks on its private file handling.
+
+    ``Writer._open_w`` opens every file the writer writes and refuses a file
+    already written in this build (``_written_files``). A subclass overrides
+    :meth:`skip_file` to have a file's opening write nothing (it is already
+    right on disk), and asks :meth:`already_written` instead of reading the set.
+    """
+
+    def skip_file(self, path: str) -> bool:
+        """True: the next opening of ``path`` for writing writes nothing."""
+        return False
+
+    def already_written(self, path: str) -> bool:
+        return path in self._written_files
+
+    def _open_w(self, filename, encoding, override=False):
+        if self.skip_file(filename):
+            self._written_files.add(filename)  # Pelican's guard against writing a file twice
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override)

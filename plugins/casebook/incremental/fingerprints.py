@@ -1,0 +1,209 @@
+"""Fingerprints of pages: what each page is rendered from, as one digest.
+
+A page's fingerprint is made of the site (the template folder's files, the
+plugins' code, the versions of the packages that render, the settings), the
+template's name and the value of every name the template reads
+(:func:`template_reads`). Content in those values counts by digests computed
+once per build (:class:`Inputs`), mostly from the reader's records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from jinja2 import meta
+from pelican.contents import Content
+
+from .. import compat, fragments, problems
+from .records import READ_KEY, link_targets
+from .values import Plain, digest
+
+# Settings and context values no page shows: the build's own bookkeeping
+# (rendered fragments, where it writes and reads from, the page Pelican's
+# writer was last on).
+BOOKKEEPING = frozenset({fragments.CACHE_KEY, "OUTPUT_PATH", "CASEBOOK_REUSE_FROM", "localsiteurl"})
+# Metadata shown on the story's own page only, so not part of its card (with
+# DEFAULT_DATE = "fs", Pelican sets "modified" to the source file's time).
+PAGE_ONLY = frozenset({"word_count", "modified"})
+# What only a story's own page may read of it: its body and PAGE_ONLY metadata.
+BODY_ATTRIBUTES = frozenset({"content", "get_content", "locale_modified", *compat.CONTENT_INTERNALS, *PAGE_ONLY})
+# The names under which a page's own story or page is given to its template.
+SUBJECTS = ("article", "page")
+# Metadata no page shows (authors' mistakes, reported by the build).
+NOT_SHOWN = frozenset({problems.METADATA_KEY})
+# A story's attributes that are not what its page shows, or are counted
+# otherwise: settings and shared context (the site digest), its body (counted
+# with its link targets), its metadata (its card; Pelican also sets each item
+# as an attribute) and its callouts' entries (made from its callouts, URL and title).
+STORY_INTERNALS = frozenset({"settings", "metadata", "callout_entries", *compat.CONTENT_INTERNALS})
+# Packages whose version changes what a page looks like.
+RENDERING_PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "pymdown-extensions", "minify-html")
+
+
+
+def hash_files(digest, folder: Path):
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+
+
+def plugin_folders(settings) -> list[Path]:
+    """The folders of the build's plugins' code (packages: their own folder)."""
+    folders = []
+    for name in settings.get("PLUGINS") or ():
+        module = sys.modules.get(name) if isinstance(name, str) else name
+        path = getattr(module, "__file__", None)
+        if path:
+            folders.append(Path(path).parent if Path(path).name == "__init__.py" else Path(path))
+    return folders
+
+
+def template_reads(environment, name, parsed=None) -> frozenset[str] | None:
+    """The names a template reads from its context, with the templates it
+    extends, includes and imports; None when one of those is not a plain name.
+    ``parsed`` remembers each file's (names, references) between calls."""
+    parsed = {} if parsed is None else parsed
+    names: set[str] = set()
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in parsed:
+            ast = environment.parse(environment.loader.get_source(environment, current)[0])
+            parsed[current] = (meta.find_undeclared_variables(ast), list(meta.find_referenced_templates(ast)))
+        read, referenced = parsed[current]
+        if None in referenced:
+            return None
+        names |= read
+        todo.extend(referenced)
+    return frozenset(names)
+
+
+class Inputs(Plain):
+    """Digests of what pages are rendered from, each computed once per build.
+
+    Objects are remembered by identity and kept alive here, so an identity is
+    never reused within the build; the values pages are made from (stories,
+    collections, settings) do not change once pages are being written.
+    """
+
+    def __init__(self, settings):
+        super().__init__()
+        self.settings = settings
+        self.values: dict[int, tuple[object, bytes]] = {}  # page(): a context value's digest
+        self.cards: dict[int, tuple[Content, bytes]] = {}
+        self.links: dict[tuple, str] = {}
+        self.reads: dict[tuple, frozenset[str] | None] = {}
+        self.parsed: dict[str, tuple] = {}
+        self.site_digest: bytes | None = None
+
+    def page(self, template, context) -> str:
+        """The fingerprint of the page ``context["output_file"]``, rendered from
+        ``template`` (None: from every value of ``context``)."""
+        if template is None:
+            names, template_name = None, None
+        else:
+            template_name = template.name
+            key = (id(template.environment), template_name)
+            if key not in self.reads:
+                self.reads[key] = template_reads(template.environment, template_name, self.parsed)
+            names = self.reads[key]
+        keys = sorted((context.keys() if names is None else names & context.keys()) - BOOKKEEPING)
+        values = tuple((key, self.value(key, context[key])) for key in keys)
+        return digest(self.site(), template_name, values).hex()
+
+    def value(self, name, value):
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if name in SUBJECTS and isinstance(value, Content):
+            return self.story(value)
+        # the shared context's values are the same objects on every page
+        hit = self.values.get(id(value))
+        if hit is None:
+            hit = self.values[id(value)] = (value, digest(self.plain(value)))
+        return hit[1]
+
+    def site(self) -> bytes:
+        if self.site_digest is None:
+            settings = self.settings
+            code = hashlib.blake2b(digest_size=16)
+            folders = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", ()), *plugin_folders(settings)]
+            for folder in folders:
+                if os.path.isdir(folder):
+                    hash_files(code, Path(folder))
+            for package in RENDERING_PACKAGES:
+                try:
+                    code.update(f"{package} {metadata.version(package)}".encode())
+                except metadata.PackageNotFoundError:
+                    code.update(package.encode())
+            code.update(repr(self.plain({k: v for k, v in settings.items() if k not in BOOKKEEPING})).encode())
+            self.site_digest = code.digest()
+        return self.site_digest
+
+    # -- one piece of content ------------------------------------------------
+    def content(self, value: Content) -> bytes:
+        return self.card(value)
+
+    def card(self, content: Content) -> bytes:
+        """What other pages show of a story, page or static file: its heading
+        (``heading``) and what plugins took from its body (callouts)."""
+        return self._cards(content)[1]
+
+    def heading(self, content: Content) -> bytes:
+        """What a link to a story (or a callout of it) shows: its title, URL,
+        date, themes, summary ... but not its callouts."""
+        return self._cards(content)[0]
+
+    def _cards(self, content: Content) -> tuple[bytes, bytes]:
+        hit = self.cards.get(id(content))
+        if hit is not None:
+            return hit[1]
+        data = content.metadata
+        record = data.get(READ_KEY)
+        summary = data.get("summary")
+        if isinstance(summary, str):
+            summary = self.resolve(content, link_targets(content.settings, summary))
+        elif isinstance(getattr(content, "_content", None), str):
+            summary = content.summary  # made from the body: counted as shown
+        shown = (type(content).__name__, content.source_path, content.url, summary)
+        if isinstance(record, dict):  # the reader's digests, and what was added since
+            covered = frozenset(record["keys"])
+            added = {k: v for k, v in data.items() if k not in covered and k not in PAGE_ONLY and k not in NOT_SHOWN}
+            heading = digest(shown, record["header"], self.plain(added))
+            value = (heading, digest(heading, record["records"]))
+        else:  # read otherwise: all of its metadata, in both
+            card = digest(shown, self.plain({k: v for k, v in data.items()
+                                               if k not in PAGE_ONLY and k not in NOT_SHOWN}))
+            value = (card, card)
+        self.cards[id(content)] = (content, value)
+        return value
+
+    def story(self, content: Content) -> bytes:
+        """What a story's (or page's) own page shows of it."""
+        body = compat.body(content)
+        record = content.metadata.get(READ_KEY)
+        links = record["links"] if isinstance(record, dict) else link_targets(content.settings, body)
+        own = {k: v for k, v in vars(content).items()
+               if k not in STORY_INTERNALS and (k not in content.metadata or k in PAGE_ONLY)}
+        return digest(self.card(content), hashlib.blake2b(body.encode(), digest_size=16).digest(),
+                       self.resolve(content, links), self.plain(own))
+
+    def resolve(self, content: Content, links) -> tuple:
+        """Where ``link_targets`` of ``content`` point, as Pelican resolves them:
+        each distinct target once per build, by Pelican's own link replacement
+        on a one-link snippet."""
+        resolved = []
+        for what, prefix, path in links:
+            key = (content.relative_dir, what, path)
+            target = self.links.get(key) if what != "attach" else None  # attach moves the file: each time
+            if target is None:
+                target = self.links[key] = compat.resolve_links(content, f'<a href="{prefix}{path}">')
+            resolved.append(target)
+        return tuple(resolved)

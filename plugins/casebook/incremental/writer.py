@@ -1,0 +1,87 @@
+"""The writer that keeps pages whose fingerprint has not changed since the last build."""
+
+from __future__ import annotations
+
+import logging
+
+from pelican.plugins.callouts.contracts import PageKeeper
+
+from .. import compat
+from .fingerprints import Inputs
+from .manifest import Manifest
+from .records import enabled
+
+logger = logging.getLogger(__name__)
+
+_current: Manifest | None = None  # this build's; builds in one process run one after another
+
+
+class ReusingWriter(compat.HookedWriter, PageKeeper):
+    """Pelican's writer, keeping the pages whose inputs have not changed since the last build."""
+
+    def __init__(self, output_path, settings=None):
+        global _current
+        super().__init__(output_path, settings)
+        self.manifest = _current = Manifest(self.settings, output_path)
+        self.inputs = Inputs(self.settings)
+        self._skip: set[str] = set()
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if name and not override_output:
+            template = KeptOrRendered(template, self)
+        return super().write_file(name, template, context, relative_urls, paginated,
+                                  template_name, override_output, url, **kwargs)
+
+    def keep(self, template, context) -> bool:
+        """Whether the page ``context["output_file"]``, from ``template`` (None:
+        from all of ``context``), is kept as the last build wrote it. If so, the
+        next opening of its file for writing (``_open_w``) writes nothing."""
+        fingerprint = self.inputs.page(template, context)
+        path = self.manifest.keep(context["output_file"], fingerprint, self.already_written)
+        if path is None:
+            return False
+        self._skip.add(path)
+        logger.info('Unchanged "%s"', path)
+        return True
+
+    def skip_file(self, path) -> bool:
+        if path in self._skip:
+            self._skip.discard(path)
+            return True
+        return False
+
+
+class KeptOrRendered:
+    """A template as Pelican's writer uses it (``render``), rendering nothing
+    for a page the writer keeps from the last build."""
+
+    def __init__(self, template, writer: ReusingWriter):
+        self.template = template
+        self.writer = writer
+
+    def render(self, context):
+        if self.writer.keep(self.template, context):
+            return ""
+        return self.template.render(context)
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+def writer_class(pelican):
+    """On get_writer: the writer that keeps pages, where they are kept."""
+    return ReusingWriter if enabled(pelican.settings) else None
+
+
+def kept() -> set[str]:
+    """Pages of this build's output kept whole from the last build."""
+    return _current.kept if _current else set()
+
+
+def save_manifest(pelican):
+    """At the end of the build, once the output's files are as they stay."""
+    global _current
+    if _current:
+        manifest, _current = _current, None
+        manifest.save()

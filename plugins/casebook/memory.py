@@ -1,0 +1,85 @@
+"""Keeping a large build's memory and collection time small.
+
+Each function works on Pelican's objects after the fact, at one point of the
+build (the plugin's wiring calls them in order):
+
+- after the articles are read: :func:`share_labels` (one object per tag,
+  category, author and company), :func:`freeze_urls` (each URL computed once);
+- once every generator's context is ready: :func:`freeze` (what was read stays
+  alive to the end: out of the cyclic collector's reach);
+- after each page is written: :func:`release_rendered_content`;
+- at the end: :func:`unfreeze`.
+"""
+
+from __future__ import annotations
+
+import gc
+from itertools import chain
+
+from pelican.urlwrappers import URLWrapper
+
+from . import compat
+
+LABELS = ("tags", "category", "author", "authors", "companies")
+
+
+def freeze_urls(generator):
+    """Compute each article's URL once per build.
+
+    Pelican formats ``url`` anew on every access (a relpath and a dict of
+    fields each time), and listings, feeds and callout indexes ask for it tens
+    of thousands of times. ``override_url`` is Pelican's own per-article URL
+    override, so the frozen value is used everywhere.
+    """
+    for article in generator.articles:
+        article.override_url = article.url
+
+
+def share_labels(generator):
+    """One object per tag, category, author and company, shared by its stories.
+
+    Pelican's reader makes a new Tag for every story that names it, each with
+    its own attribute dict (which grows once its URL is formatted): tens of
+    thousands of equal objects on a large site. Equal means same class and
+    name, so every page shows exactly the name its story gave.
+    """
+    shared = {}
+
+    def one(label):
+        return shared.setdefault((type(label), label.name), label)
+
+    for article in chain(generator.articles, generator.translations, generator.drafts,
+                         generator.drafts_translations, generator.hidden_articles, generator.hidden_translations):
+        for key in LABELS:
+            value = getattr(article, key, None)
+            if isinstance(value, URLWrapper):
+                value = one(value)
+            elif isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
+                value = [one(v) for v in value]
+            else:
+                continue
+            setattr(article, key, value)
+            if key in article.metadata:
+                article.metadata[key] = value
+
+
+def freeze():
+    """What was read stays alive until the build ends: move it out of the
+    cyclic collector's reach, so each full collection while pages are written
+    does not walk the whole site again (measured in docs/performance.md)."""
+    gc.collect()
+    gc.freeze()
+
+
+def release_rendered_content(context):
+    """Once a story's page is written, drop Pelican's memoized copy of its
+    content with links resolved (about 9 KB a story): nothing else shows a
+    story's whole content but the feeds, which ask again for a few. Kept, the
+    copies were the largest growth of memory while pages are written."""
+    article = (context or {}).get("article")
+    if article is not None:
+        compat.forget_rendered_content(article)
+
+
+def unfreeze():
+    gc.unfreeze()
