@@ -1,9 +1,6 @@
-"""How a build spends its time: fragments rendered once, reading on every core, indexing alongside."""
+"""Fragments (``casebook.fragments``): a page-independent piece rendered once per build."""
 
 from __future__ import annotations
-
-import json
-import logging
 
 from casebook.fragments import CACHE_KEY, once
 from helpers import FIXTURES, build
@@ -54,31 +51,3 @@ def test_relative_urls_build_shares_nothing_and_stays_correct(tmp_path):
     # one level down: every link on a theme page starts with ../../
     text = theme.read_text()
     assert 'href="../../stories/' in text and 'href="/stories/' not in text
-
-
-def test_search_index_starts_with_the_last_story_page(tmp_path, caplog):
-    output = tmp_path / "out"
-    with caplog.at_level(logging.INFO, logger="site_search.plugin"):
-        build(FIXTURES / "basic" / "content", output)
-    started = [r.getMessage() for r in caplog.records if r.name == "site_search.plugin"]
-    assert any("started with the last story page" in m for m in started), started
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
-    stories = list((output / "stories").glob("*/index.html"))
-    assert entry["languages"]["en"]["page_count"] == len(stories) > 0
-
-
-def test_reading_on_worker_processes_builds_the_same_site(tmp_path, caplog):
-    sites = {}
-    for name, reading in (("one", {"CASEBOOK_READ_WORKERS": 1}),
-                          ("workers", {"CASEBOOK_READ_WORKERS": 2, "CASEBOOK_PARALLEL_READ_MIN": 0})):
-        output = tmp_path / name
-        with caplog.at_level(logging.DEBUG, logger="casebook.prefetch"):
-            build(FIXTURES / "basic" / "content", output, SITE_SEARCH_INDEX=False, **reading)
-        # the sitemap dates listing pages with the time of the build: left out
-        sites[name] = {p.relative_to(output): p.read_bytes() for p in output.rglob("*")
-                       if p.is_file() and p.name != "sitemap.xml"}
-    assert sites["one"].keys() == sites["workers"].keys() and len(sites["one"]) > 20
-    assert [p for p in sites["one"] if sites["one"][p] != sites["workers"][p]] == []
-    # the second build's stories were converted by the workers
-    assert [r.getMessage() for r in caplog.records if r.name == "casebook.prefetch"] == [
-        "casebook: converting 3 files on 2 workers"]

@@ -58,7 +58,6 @@ class CasebookMarkdownReader(MarkdownReader):
 
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
-        self._source_path = source_path
         md = Markdown(**self.settings["MARKDOWN"])
         md.document_key = self._document_key(source_path)
         with pelican_open(source_path) as text:
@@ -87,7 +86,6 @@ class CasebookMarkdownReader(MarkdownReader):
 
     def assemble(self, source_path, converted: Converted):
         """Content and metadata objects from a conversion (this process's or a worker's)."""
-        self._source_path = source_path
         self._problems = list(converted.problems)
         self._meta = converted.header
         metadata = dict(converted.metadata)

@@ -1,0 +1,30 @@
+"""The search index (``site_search``): Pagefind over the story pages, alongside the build."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from helpers import FIXTURES, build
+from site_search.plugin import pagefind_command
+
+
+def test_search_index_starts_with_the_last_story_page(tmp_path, caplog):
+    output = tmp_path / "out"
+    with caplog.at_level(logging.INFO, logger="site_search.plugin"):
+        build(FIXTURES / "basic" / "content", output)
+    started = [r.getMessage() for r in caplog.records if r.name == "site_search.plugin"]
+    assert any("started with the last story page" in m for m in started), started
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    stories = list((output / "stories").glob("*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == len(stories) > 0
+
+
+def test_pagefind_reads_story_pages_only_and_drafts_where_they_are_written():
+    settings = {"ARTICLE_SAVE_AS": "stories/{slug}/index.html", "DRAFT_SAVE_AS": "drafts/{slug}/index.html"}
+    command = pagefind_command(settings, "out")
+    assert command[command.index("--glob") + 1] == "{stories/*/index.html,drafts/*/index.html}"
+    production = pagefind_command({**settings, "DRAFT_SAVE_AS": ""}, "out")
+    assert production[production.index("--glob") + 1] == "{stories/*/index.html}"
+    chosen = pagefind_command({**settings, "SITE_SEARCH_GLOB": "a/**/*.html"}, "out")
+    assert chosen[chosen.index("--glob") + 1] == "a/**/*.html"
