@@ -12,7 +12,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import fragments, incremental, minify, prefetch, problems, related
+from . import fragments, html_policy, incremental, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -23,6 +23,7 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
+    **html_policy.DEFAULTS,
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -53,7 +54,8 @@ def version_cache(settings):
     plugins_dir = Path(__file__).resolve().parent.parent
     for path in sorted(plugins_dir.rglob("*.py")):
         digest.update(path.read_bytes())
-    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE"):
+    for key in ("MARKDOWN", "CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE",
+                "CASEBOOK_HTML_EMBED_HOSTS"):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
 

@@ -6,6 +6,11 @@
 - Per-document results that Markdown extensions leave on ``md`` are handed to
   plugins through the ``markdown_converted`` signal, before Pelican's summary
   conversion resets the Markdown instance.
+- HTML the site's policy forbids (scripts, event handlers, ``javascript:``
+  URLs... see :mod:`casebook.html_policy`) is recorded with its line, and
+  everything the reader returns is sanitised: the body, formatted metadata
+  (the summary) and each callout's body, so no page, feed or export built
+  from it, nor the content cache, holds anything executable.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from markdown import Markdown
 from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import incremental, prefetch
+from . import html_policy, incremental, prefetch
 from .companies import Company
 from .problems import METADATA_KEY
 
@@ -102,6 +107,12 @@ class CasebookMarkdownReader(MarkdownReader):
             content = md.convert(text)
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
+        policy = html_policy.policy_for(self.settings)
+        problems += html_policy.locate(policy.find(content), lines, body_start)
+        content = policy.clean(content)
+        for callout in getattr(md, "callouts", ()):
+            problems += [(callout.line, f"in a callout title, {f.message}") for f in policy.find_in_value(callout.title)]
+            callout.html = policy.clean(callout.html)
         metadata = {}
         markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
         meta = getattr(md, "Meta", {})
@@ -114,10 +125,22 @@ class CasebookMarkdownReader(MarkdownReader):
                 if name.lower() in fields:
                     md.reset()
                     formatted[name.lower()] = md.convert("\n".join(value))
+        problems += self._metadata_problems(policy, header, formatted)
+        formatted = {name: policy.clean(html) for name, html in formatted.items()}
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
         return Converted(content, meta, formatted, metadata, problems, header, words, read)
+
+    @staticmethod
+    def _metadata_problems(policy, header, formatted):
+        """(line, message) for forbidden HTML in the metadata header, as written
+        or (formatted fields such as the summary) as converted."""
+        found = []
+        for key, (line, value) in header.items():
+            findings = policy.find(formatted[key]) if key in formatted else policy.find_in_value(value)
+            found += [(line, f"in '{key.title()}:', {f.message}") for f in findings]
+        return found
 
     def finish(self, source_path, converted: Converted):
         self._source_path = source_path
