@@ -29,7 +29,28 @@ DEFAULTS = {
     # Hosts a story may embed with <iframe src="https://HOST/...">, e.g.
     # ["www.youtube-nocookie.com"]; they are added to the pages' CSP frame-src.
     "CASEBOOK_HTML_EMBED_HOSTS": [],
+    # every page's Content-Security-Policy <meta>; None: content_security_policy()
+    "CASEBOOK_CSP": None,
+    "CASEBOOK_REFERRER_POLICY": "strict-origin-when-cross-origin",
 }
+
+
+def content_security_policy(settings) -> str:
+    """The site's CSP: everything from the site itself, no inline script or
+    style; 'wasm-unsafe-eval' for Pagefind's WebAssembly search; iframes only
+    from the trusted embed hosts. (frame-ancestors is not valid in a <meta>.)"""
+    hosts = sorted(settings.get("CASEBOOK_HTML_EMBED_HOSTS") or ())
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-src " + (" ".join(f"https://{h}" for h in hosts) if hosts else "'none'"),
+    ]
+    return "; ".join(directives)
 
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 URL_ATTRIBUTES = frozenset({
@@ -67,6 +88,7 @@ ATTRIBUTES = {
 }
 IFRAME_ATTRIBUTES = {"src", "title", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+UNTRUSTED_IFRAME_RE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 
 @dataclass(frozen=True)
@@ -149,20 +171,23 @@ def find_in_value(value: str, embed_hosts=()) -> list[Finding]:
 def locate(findings, lines, first: int = 0, fallback: int | None = None):
     """(line, message) for each finding: the line of ``lines`` (numbered from
     1, searched from index ``first``) where its pattern next occurs. Findings of
-    the same pattern take successive occurrences; one not found in the source
-    (an entity-encoded URL, say) gets ``fallback`` (default: ``first + 1``)."""
+    the same pattern take successive occurrences (two on one line included); one
+    not found in the source (an entity-encoded URL, say) gets ``fallback``
+    (default: ``first + 1``)."""
     located = []
-    cursor: dict[str, int] = {}
+    cursor: dict[str, tuple[int, int]] = {}  # needle -> (line index, column) to search from
     for finding in findings:
-        start = cursor.get(finding.needle, first)
         line = None
         if finding.needle:
             pattern = re.compile(finding.needle, re.I)
-            for index in range(start, len(lines)):
-                if pattern.search(lines[index]):
+            index, column = cursor.get(finding.needle, (first, 0))
+            while index < len(lines):
+                m = pattern.search(lines[index], column)
+                if m:
                     line = index + 1
-                    cursor[finding.needle] = index + 1
+                    cursor[finding.needle] = (index, m.end())
                     break
+                index, column = index + 1, 0
         located.append((line or fallback or first + 1, finding.message))
     return located
 
@@ -193,7 +218,14 @@ class Policy:
         return value
 
     def clean(self, html: str) -> str:
-        return self._cleaner.clean(html) if html else html
+        if not html:
+            return html
+        html = self._cleaner.clean(html)
+        if self.embed_hosts and "<iframe" in html:
+            # an iframe whose src the filter removed (untrusted host) goes altogether;
+            # nh3's output is serialised canonically, so a pattern can find it
+            html = UNTRUSTED_IFRAME_RE.sub("", html)
+        return html
 
     def find(self, html: str) -> list[Finding]:
         return find(html, self.embed_hosts)

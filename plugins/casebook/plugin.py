@@ -27,6 +27,9 @@ DEFAULTS = {
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
+    # Stories with `Status: hidden` are written (unlisted) when True, as Pelican
+    # does; publishconf.py sets False: production writes no unpublished story.
+    "CASEBOOK_WRITE_HIDDEN": True,
 }
 
 
@@ -38,6 +41,8 @@ def initialize(pelican):
         if not isinstance(settings[key], int) or settings[key] < 0:
             logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
             settings[key] = DEFAULTS[key]
+    if not settings["CASEBOOK_CSP"]:
+        settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
     fragments.add_global(settings)
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         version_cache(settings)
@@ -112,6 +117,28 @@ def share_labels(generator):
                 article.metadata[key] = value
 
 
+def drop_unpublished(generator):
+    """In production, hidden stories (and drafts, whose pages are not written
+    when DRAFT_SAVE_AS is empty) leave the build: no page, listing, feed,
+    sitemap, related list, callout export or search index can name them. Their
+    authoring errors are still reported (``generator.unpublished``)."""
+    settings = generator.settings
+    groups = [] if settings["CASEBOOK_WRITE_HIDDEN"] else ["hidden_articles", "hidden_translations"]
+    if not settings.get("DRAFT_SAVE_AS"):
+        groups += ["drafts", "drafts_translations"]
+    unpublished = getattr(generator, "unpublished", [])
+    for group in groups:
+        stories = getattr(generator, group, None)
+        if stories:
+            unpublished.extend(stories)
+            stories.clear()  # the same list is in the context
+    linkable = generator.context.get("generated_content", {})
+    for story in unpublished:
+        # a {filename} link to it from a published story resolves to nothing
+        linkable.pop(story.get_relative_source_path(), None)
+    generator.unpublished = unpublished
+
+
 def rank_related(generator):
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
@@ -150,6 +177,7 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(incremental.writer_class)
     signals.article_generator_init.connect(prefetch.start)
+    signals.article_generator_finalized.connect(drop_unpublished)
     signals.article_generator_finalized.connect(share_labels)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)

@@ -31,6 +31,7 @@ def collect(generators) -> list[tuple[str, int, str]]:
             "articles", "translations", "drafts", "drafts_translations",
             "hidden_articles", "hidden_translations",
             "pages", "hidden_pages", "draft_pages",
+            "unpublished",  # stories a production build leaves out (casebook.plugin.drop_unpublished)
         ):
             for content in getattr(generator, attribute, None) or ():
                 for line, message in content.metadata.get(METADATA_KEY, ()):
