@@ -6,17 +6,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post bench check lighthouse
+.PHONY: serve build test clean new-post bench check lighthouse lock
 
-$(VENV)/.installed-base: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet .
+# Every Python package (runtime and dev, pip included) comes from requirements.lock,
+# each checked against its hash: a file that does not match fails the install.
+LOCK := requirements.lock
+# `make lock` regenerates it from pyproject.toml with uv (pinned in the lock itself);
+# existing pins are kept, so rerunning it changes only what pyproject.toml changed.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	--python-version 3.11.5 --custom-compile-command "make lock" --quiet
+
+$(VENV)/.installed-base: $(LOCK)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-base
-	$(BIN)/python -m pip install --quiet ".[dev]"
 	touch $@
+
+lock: $(VENV)/.installed-base
+	$(UV_COMPILE) --output-file $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	touch $(VENV)/.installed-base
 
 serve: $(VENV)/.installed-base
 	$(INVOKE) serve

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import FIXTURES, ROOT, build, page, soup
-
 from casebook.html_policy import content_security_policy
+from helpers import FIXTURES, ROOT, build, page, soup
 
 INJECTED = FIXTURES / "injected_html" / "content"
 LINE_RE = re.compile(r"^(?P<path>\S+\.md):(?P<line>\d+): (?P<message>.+)$", re.M)

@@ -111,7 +111,8 @@ class CasebookMarkdownReader(MarkdownReader):
         problems += html_policy.locate(policy.find(content), lines, body_start)
         content = policy.clean(content)
         for callout in getattr(md, "callouts", ()):
-            problems += [(callout.line, f"in a callout title, {f.message}") for f in policy.find_in_value(callout.title)]
+            found = policy.find_in_value(callout.title)
+            problems += [(callout.line, f"in a callout title, {f.message}") for f in found]
             callout.html = policy.clean(callout.html)
         metadata = {}
         markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
