@@ -114,6 +114,16 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# -- HTML in stories (plugins/casebook/html_policy.py) ---------------------------
+# Scripts, event handlers, javascript:/data: URLs and iframes are author errors, and
+# the published HTML is sanitised (nh3). Hosts listed here may be embedded with
+# <iframe src="https://HOST/...">, and are allowed in the pages' CSP frame-src.
+CASEBOOK_HTML_EMBED_HOSTS = []
+# Every page's Content-Security-Policy <meta>: None builds it (default-src 'self';
+# script-src 'self' 'wasm-unsafe-eval' for search; no inline script or style).
+CASEBOOK_CSP = None
+CASEBOOK_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
 # -- Sitemap (pelican-sitemap) -------------------------------------------------
 SITEMAP = {
     "format": "xml",

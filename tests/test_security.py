@@ -292,7 +292,7 @@ def test_production_site_runs_with_its_csp_as_a_header_without_violations(browse
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=False)  # the policy applies: that is the test
     problems = []
     try:
         tab = context.new_page()

@@ -58,10 +58,21 @@ URL_ATTRIBUTES = frozenset({
     "srcset", "ping", "longdesc", "manifest", "codebase", "lowsrc", "dynsrc", "icon",
 })
 FORBIDDEN_TAGS = frozenset({"script", "object", "embed", "applet", "base", "frame", "frameset"})
-# anything the checks below look at; text without it needs no parsing at all
-SUSPECT_RE = re.compile(
-    r"<\s*(?:script|object|embed|applet|base|frame|iframe)|[\s/\"']on\w+\s*=|script\s*:|data\s*:|=\s*[\"']?\s*&#", re.I
-)
+# anything the checks below look at; HTML without any of these needs no parsing
+# (plain substring tests: a regular expression with alternatives scanned a
+# story's HTML ten times slower)
+SUSPECT_WORDS = ("script", "<object", "<embed", "<applet", "<base", "<frame", "<iframe", "data:",
+                 "&#", "&colon;", "&tab;", "&newline;")
+EVENT_RE = re.compile(r"on[a-z]+\s*=")
+
+
+def suspect(html: str) -> bool:
+    low = html.lower()
+    # browsers drop tabs and newlines inside a URL: "java<TAB>script:" runs too
+    compact = low.replace("\t", "").replace("\n", "").replace("\r", "")
+    return any(word in compact for word in SUSPECT_WORDS) or EVENT_RE.search(low) is not None
+
+
 CONTROL_RE = re.compile(r"[\x00-\x20]+")
 
 # Published HTML keeps these and nothing else (nh3's defaults plus what our
@@ -151,7 +162,7 @@ class _Scanner(HTMLParser):
 
 def find(html: str, embed_hosts=()) -> list[Finding]:
     """What the policy forbids in a fragment of HTML, in document order."""
-    if not html or not SUSPECT_RE.search(html):
+    if not html or not suspect(html):
         return []
     scanner = _Scanner(frozenset(embed_hosts))
     scanner.feed(html)
@@ -205,7 +216,8 @@ class Policy:
             tags=tags,
             clean_content_tags={"script", "style"},
             attributes=attributes,
-            attribute_filter=self._filter,
+            # a Python call per attribute: only when there are iframes to check
+            attribute_filter=self._filter if self.embed_hosts else None,
             generic_attribute_prefixes={"aria-"},
             url_schemes=URL_SCHEMES,
             link_rel=None,  # our own links keep their markup; no rel added
