@@ -321,3 +321,39 @@ def test_production_site_runs_with_its_csp_as_a_header_without_violations(browse
         context.close()
         server.shutdown()
     assert problems == []
+
+
+# -- the policy's pure functions ---------------------------------------------------
+@pytest.mark.parametrize("html", [
+    '<a href="jav\tascript:alert(1)">x</a>',  # browsers drop tabs inside a URL
+    '<a href="jav&Tab;ascript:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<img src="x.png" alt="" ONERROR="alert(1)">',
+    '<svg><animate onbegin="alert(1)"></animate></svg>',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    '<img srcset="a.png 1x, javascript:alert(1) 2x" alt="">',
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    '<embed src="x.swf">',
+])
+def test_obfuscated_injections_are_found_and_removed(html):
+    from casebook.html_policy import Policy
+
+    policy = Policy()
+    assert policy.find(html), html
+    assert executable_parts(policy.clean(html), "cleaned") == []
+
+
+def test_findings_are_located_in_order_past_code_examples():
+    from casebook.html_policy import Policy, locate
+
+    lines = ["Title: x", "", "Write `<script>` as text.", "",
+             'A <a href="javascript:a()">b</a> and <a href="javascript:c()">d</a>', "",
+             "```html", "<script>example()</script>", "```", "", "    <script>indented()</script>", "",
+             "<script>x()</script>"]
+    policy = Policy()
+    html = ('<p>Write <code>&lt;script&gt;</code> as text.</p><p>A <a href="javascript:a()">b</a> and '
+            '<a href="javascript:c()">d</a></p><pre><code>&lt;script&gt;example()&lt;/script&gt;</code></pre>'
+            '<pre><code>&lt;script&gt;indented()&lt;/script&gt;</code></pre><script>x()</script>')
+    located = locate(policy.find(html), lines, first=2)
+    assert [line for line, _ in located] == [5, 5, 13]

@@ -179,21 +179,49 @@ def find_in_value(value: str, embed_hosts=()) -> list[Finding]:
     return found
 
 
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+def searchable(lines):
+    """The Markdown lines with code blanked out (fenced and indented blocks, code
+    spans), so that an example of markup in code is never taken for the real one."""
+    out, fence, previous_blank, in_indented = [], None, True, False
+    for line in lines:
+        m = FENCE_RE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            out.append("")
+            continue
+        if m:
+            fence = m.group(1)
+            out.append("")
+            continue
+        indented = line.startswith(("    ", "\t")) and line.strip() != ""
+        in_indented = indented and (previous_blank or in_indented)
+        previous_blank = not line.strip()
+        out.append("" if in_indented else CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
+    return out
+
+
 def locate(findings, lines, first: int = 0, fallback: int | None = None):
     """(line, message) for each finding: the line of ``lines`` (numbered from
-    1, searched from index ``first``) where its pattern next occurs. Findings of
-    the same pattern take successive occurrences (two on one line included); one
-    not found in the source (an entity-encoded URL, say) gets ``fallback``
-    (default: ``first + 1``)."""
+    1, searched from index ``first``, code left out) where its pattern next
+    occurs. Findings of the same pattern take successive occurrences (two on one
+    line included); one not found in the source (an entity-encoded URL, say)
+    gets ``fallback`` (default: ``first + 1``)."""
     located = []
+    text = None
     cursor: dict[str, tuple[int, int]] = {}  # needle -> (line index, column) to search from
     for finding in findings:
         line = None
         if finding.needle:
+            text = text if text is not None else searchable(lines)
             pattern = re.compile(finding.needle, re.I)
             index, column = cursor.get(finding.needle, (first, 0))
-            while index < len(lines):
-                m = pattern.search(lines[index], column)
+            while index < len(text):
+                m = pattern.search(text[index], column)
                 if m:
                     line = index + 1
                     cursor[finding.needle] = (index, m.end())
