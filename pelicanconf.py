@@ -123,6 +123,10 @@ CASEBOOK_HTML_EMBED_HOSTS = []
 # script-src 'self' 'wasm-unsafe-eval' for search; no inline script or style).
 CASEBOOK_CSP = None
 CASEBOOK_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# `make serve` reloads pages with livereload, which injects one inline script: its
+# hash lets exactly that script run in development (tests/test_security.py checks
+# it against the installed livereload). Production allows no inline script.
+CASEBOOK_CSP_SCRIPT_HASHES = ["sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I="]
 
 # -- Sitemap (pelican-sitemap) -------------------------------------------------
 SITEMAP = {

@@ -357,3 +357,40 @@ def test_findings_are_located_in_order_past_code_examples():
             '<pre><code>&lt;script&gt;indented()&lt;/script&gt;</code></pre><script>x()</script>')
     located = locate(policy.find(html), lines, first=2)
     assert [line for line, _ in located] == [5, 5, 13]
+
+
+@pytest.mark.browser
+def test_make_serve_live_reload_runs_under_the_development_csp(browser, basic_site, tmp_path):
+    """livereload (make serve) injects one inline script: the development CSP allows
+    exactly it (CASEBOOK_CSP_SCRIPT_HASHES), and its WebSocket back to the server."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = ("import sys; from livereload import Server; "
+              "Server().serve(port=int(sys.argv[1]), host='127.0.0.1', root=sys.argv[2], open_url_delay=None)")
+    server = subprocess.Popen([sys.executable, "-c", script, str(port), str(basic_site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context = browser.new_context(bypass_csp=False)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        tab = context.new_page()
+        messages, sockets = [], []
+        tab.on("console", lambda m: messages.append(m.text) if m.type in ("error", "warning") else None)
+        tab.on("websocket", lambda ws: sockets.append(ws.url))
+        with tab.expect_event("websocket"):
+            tab.goto(f"http://127.0.0.1:{port}/")
+    finally:
+        context.close()
+        server.terminate()
+        server.wait(timeout=10)
+    assert messages == []
+    assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{port}/livereload")

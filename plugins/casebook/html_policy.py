@@ -32,6 +32,9 @@ DEFAULTS = {
     # every page's Content-Security-Policy <meta>; None: content_security_policy()
     "CASEBOOK_CSP": None,
     "CASEBOOK_REFERRER_POLICY": "strict-origin-when-cross-origin",
+    # 'sha256-...' sources of inline scripts a development server injects (make serve's
+    # live reload); publishconf.py sets none: production runs no inline script
+    "CASEBOOK_CSP_SCRIPT_HASHES": [],
 }
 
 
@@ -40,9 +43,10 @@ def content_security_policy(settings) -> str:
     style; 'wasm-unsafe-eval' for Pagefind's WebAssembly search; iframes only
     from the trusted embed hosts. (frame-ancestors is not valid in a <meta>.)"""
     hosts = sorted(settings.get("CASEBOOK_HTML_EMBED_HOSTS") or ())
+    hashes = "".join(f" '{h}'" for h in settings.get("CASEBOOK_CSP_SCRIPT_HASHES") or ())
     directives = [
         "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
+        "script-src 'self' 'wasm-unsafe-eval'" + hashes,
         "style-src 'self'",
         "img-src 'self'",
         "object-src 'none'",
