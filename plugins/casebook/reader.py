@@ -126,7 +126,7 @@ class CasebookMarkdownReader(MarkdownReader):
                 if name.lower() in fields:
                     md.reset()
                     formatted[name.lower()] = md.convert("\n".join(value))
-        problems += self._metadata_problems(policy, header, formatted)
+        problems += self._metadata_problems(policy, meta, header, formatted)
         formatted = {name: policy.clean(html) for name, html in formatted.items()}
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
@@ -134,12 +134,17 @@ class CasebookMarkdownReader(MarkdownReader):
         return Converted(content, meta, formatted, metadata, problems, header, words, read)
 
     @staticmethod
-    def _metadata_problems(policy, header, formatted):
-        """(line, message) for forbidden HTML in the metadata header, as written
-        or (formatted fields such as the summary) as converted."""
+    def _metadata_problems(policy, meta, header, formatted):
+        """(line, message) for forbidden HTML in the metadata, as written or
+        (formatted fields such as the summary) as converted."""
         found = []
-        for key, (line, value) in header.items():
-            findings = policy.find(formatted[key]) if key in formatted else policy.find_in_value(value)
+        for key, values in meta.items():
+            key = key.lower()
+            line = header.get(key, (1, ""))[0]
+            if key in formatted:
+                findings = policy.find(formatted[key])
+            else:
+                findings = [f for value in values for f in policy.find_in_value(value)]
             found += [(line, f"in '{key.title()}:', {f.message}") for f in findings]
         return found
 
