@@ -8,13 +8,13 @@ INVOKE := $(BIN)/invoke
 
 .PHONY: serve build test clean new-post bench check lighthouse lock
 
-# Every Python package (runtime and dev, pip included) comes from requirements.lock,
+# Every Python package (runtime and dev, pip included) comes from requirements.txt,
 # each checked against its hash: a file that does not match fails the install.
-LOCK := requirements.lock
+LOCK := requirements.txt
 # `make lock` regenerates it from pyproject.toml with uv (pinned in the lock itself);
 # existing pins are kept, so rerunning it changes only what pyproject.toml changed.
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
-	--python-version 3.11.5 --custom-compile-command "make lock" --quiet
+	--python-version 3.11.5 --quiet
 
 $(VENV)/.installed-base: $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from helpers import ROOT
 
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements.txt"
 ENTRY_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)==(?P<version>\S+)(?P<rest>(?:[^\n]*\\\n)*[^\n]*)", re.M)
 
 
@@ -19,7 +19,7 @@ def normalise(name: str) -> str:
 
 
 def locked() -> dict[str, tuple[str, str]]:
-    """{name: (version, its whole entry)} from requirements.lock."""
+    """{name: (version, its whole entry)} from requirements.txt."""
     return {normalise(m["name"]): (m["version"], m.group(0)) for m in ENTRY_RE.finditer(LOCK.read_text())}
 
 

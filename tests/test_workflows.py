@@ -115,4 +115,4 @@ def test_dependabot_keeps_actions_pip_and_npm_current():
 def test_ci_caches_pip_by_the_lock_file():
     steps = load()["jobs"]["test"]["steps"]
     setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
-    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+    assert setup["with"]["cache-dependency-path"] == "requirements.txt"

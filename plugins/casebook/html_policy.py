@@ -56,6 +56,7 @@ def content_security_policy(settings) -> str:
     ]
     return "; ".join(directives)
 
+
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 URL_ATTRIBUTES = frozenset({
     "href", "src", "action", "formaction", "poster", "cite", "data", "background", "xlink:href",
