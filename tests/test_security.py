@@ -258,7 +258,7 @@ def test_pages_need_no_inline_script_or_style(basic_site):
             assert script.get("src") or script.get("type") == "application/ld+json", path
 
 
-def test_script_and_icons_are_cache_busted_in_production(tmp_path, monkeypatch):
+def test_script_and_icons_are_cache_busted_in_production(tmp_path):
     output = tmp_path / "out"
     build(FIXTURES / "basic" / "content", output, settings_file="publishconf.py")
     head = soup(page(output, "")).head
