@@ -394,3 +394,21 @@ def test_make_serve_live_reload_runs_under_the_development_csp(browser, basic_si
         server.wait(timeout=10)
     assert messages == []
     assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{port}/livereload")
+
+
+def test_callout_title_markdown_keeps_only_emphasis_and_code():
+    """On a string, as the callout extension is tested: links, images and
+    autolinks become their text; a link is a problem on the callout's line."""
+    import markdown
+    from callouts.markdown_ext import CalloutsExtension
+
+    md = markdown.Markdown(extensions=["extra", CalloutsExtension()], output_format="html5")
+    md.convert("Intro.\n\n> [!lesson] See [*the* rule](https://a.example) with ![a chart](c.png), "
+               "`code` and <https://b.example> [![x](y.png) nested](z)\n> Body.\n")
+    (callout,) = md.callouts
+    assert callout.title == "See the rule with a chart, code and https://b.example x nested"
+    assert callout.title_html == ("See <em>the</em> rule with a chart, <code>code</code> and "
+                                  "https://b.example x nested")
+    assert [(p.line, p.message.split(":")[0]) for p in md.callout_problems] == [
+        (3, "link in a callout title (https"), (3, "link in a callout title (https"), (3, "link in a callout title (z)")
+    ]
