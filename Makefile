@@ -6,17 +6,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post bench check lighthouse
+.PHONY: serve build test clean new-post bench check lighthouse lock
 
-$(VENV)/.installed-base: pyproject.toml plugins/callouts/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ./plugins/callouts -e .
+# Every Python package (runtime and dev, pip included) comes from requirements.txt,
+# each checked against its hash: a file that does not match fails the install.
+LOCK := requirements.txt
+# `make lock` regenerates it from pyproject.toml with uv (pinned in the lock itself);
+# existing pins are kept, so rerunning it changes only what pyproject.toml changed.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	--python-version 3.11.5 --quiet
+
+$(VENV)/.installed-base: $(LOCK) pyproject.toml plugins/callouts/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	# the project's own packages (plugins, settings, tools), editable, with nothing more to fetch
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ./plugins/callouts -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-base
-	$(BIN)/python -m pip install --quiet ".[dev]"
 	touch $@
+
+lock: $(VENV)/.installed-base
+	$(UV_COMPILE) --output-file $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 
 serve: $(VENV)/.installed-base
 	$(INVOKE) serve

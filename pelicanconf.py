@@ -117,6 +117,20 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# -- HTML in stories (plugins/casebook/html_policy.py) ---------------------------
+# Scripts, event handlers, javascript:/data: URLs and iframes are author errors, and
+# the published HTML is sanitised (nh3). Hosts listed here may be embedded with
+# <iframe src="https://HOST/...">, and are allowed in the pages' CSP frame-src.
+CASEBOOK_HTML_EMBED_HOSTS = []
+# Every page's Content-Security-Policy <meta>: None builds it (default-src 'self';
+# script-src 'self' 'wasm-unsafe-eval' for search; no inline script or style).
+CASEBOOK_CSP = None
+CASEBOOK_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# `make serve` reloads pages with livereload, which injects one inline script: its
+# hash lets exactly that script run in development (tests/test_security.py checks
+# it against the installed livereload). Production allows no inline script.
+CASEBOOK_CSP_SCRIPT_HASHES = ["sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I="]
+
 # -- Sitemap (pelican-sitemap) -------------------------------------------------
 SITEMAP = {
     "format": "xml",

@@ -18,6 +18,11 @@ DRAFT_SAVE_AS = ""
 DRAFT_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
+# ...nor do `Status: hidden` stories: no page, listing, feed, sitemap, related
+# list, callouts.json or search index of a production build names them.
+CASEBOOK_WRITE_HIDDEN = False
+# No inline script is allowed in production (development allows make serve's live reload).
+CASEBOOK_CSP_SCRIPT_HASHES = []
 
 # Minified HTML and CSS (plugins/casebook/minify.py, through minify-html).
 CASEBOOK_MINIFY = True

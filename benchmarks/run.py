@@ -186,7 +186,8 @@ def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=chromium.FLAGS)
-            page = browser.new_page()
+            # the site's CSP forbids eval, which Playwright's wait_for_function uses
+            page = browser.new_page(bypass_csp=True)
             page.goto(base + "/search/")
             fetched = []
             page.on("response", lambda r: fetched.append(r))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -63,4 +64,55 @@ def test_test_job_runs_suite_strict_build_and_checks_and_uploads_the_site():
     assert uses["actions/setup-python"]["with"]["cache"] == "pip"
     assert "content/**" in uses["actions/cache"]["with"]["key"]
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == "output"
-    assert all("@v" in s["uses"] for s in steps if "uses" in s), "actions are pinned to versions"
+
+
+
+PINNED_RE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_commit_sha_with_its_version_in_a_comment(path):
+    lines = [line for line in path.read_text().splitlines() if re.match(r"^\s*(-\s+)?uses:", line)]
+    assert lines
+    assert [line for line in lines if not PINNED_RE.match(line)] == []
+
+
+def test_checkout_does_not_keep_its_credentials():
+    for job in load()["jobs"].values():
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_a_newer_run_cancels_an_older_one_and_deploys_stay_in_order():
+    workflow = load()
+    # workflow level: one run per branch; a newer push cancels the older run (deploy included)
+    assert "github.ref" in workflow["concurrency"]["group"]
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    # and deploys never overlap across runs
+    assert workflow["jobs"]["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_zizmor_finds_nothing_offline():
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", "--persona", "pedantic", str(ROOT / ".github" / "workflows")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
+
+
+def test_dependabot_keeps_actions_pip_and_npm_current():
+    path = ROOT / ".github" / "dependabot.yml"
+    result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = yaml.safe_load(path.read_text())
+    assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions", "pip", "npm"}
+
+
+def test_ci_caches_pip_by_the_lock_file():
+    steps = load()["jobs"]["test"]["steps"]
+    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["cache-dependency-path"] == "requirements.txt"

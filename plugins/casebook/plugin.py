@@ -8,7 +8,7 @@ plugin enabled and says so at start-up.
 
 The steps live in their modules: ``reader`` (reading, authors' mistakes),
 ``prefetch`` (Markdown on every core), ``companies``, ``related``,
-``fragments``, ``memory``, ``incremental`` (keeping unchanged pages),
+``fragments``, ``memory``, ``incremental``, ``publishing``, ``html_policy`` (keeping unchanged pages),
 ``minify``, ``problems``; every use of Pelican's private API is in ``compat``.
 """
 
@@ -21,7 +21,7 @@ import os
 from pelican import signals
 from pelican.plugins.callouts import contracts as callouts
 
-from . import compat, fragments, incremental, memory, minify, prefetch, problems, related
+from . import compat, fragments, html_policy, incremental, memory, minify, prefetch, problems, publishing, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .incremental.fingerprints import hash_files, plugin_folders
@@ -33,6 +33,10 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
+    **html_policy.DEFAULTS,
+    # Stories with `Status: hidden` are written (unlisted) when True, as Pelican
+    # does; publishconf.py sets False: production writes no unpublished story.
+    "CASEBOOK_WRITE_HIDDEN": True,
     # how many related stories are ranked per article, and shown under it
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -60,6 +64,8 @@ def configure(pelican):
         if not isinstance(settings[key], int) or settings[key] < 0:
             logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
             settings[key] = DEFAULTS[key]
+    if not settings["CASEBOOK_CSP"]:
+        settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
     fragments.add_global(settings)
 
 
@@ -80,7 +86,8 @@ def version_cache(settings):
     markdown["extensions"] = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}"
                               for e in markdown.get("extensions", ())]
     digest.update(repr(markdown).encode())
-    for key in ("CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE"):
+    for key in ("CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE",
+                "CASEBOOK_HTML_EMBED_HOSTS"):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
 
@@ -121,6 +128,7 @@ def on_article_generator_init(generator):
 
 
 def on_article_generator_finalized(generator):
+    publishing.drop_unpublished(generator)
     memory.share_labels(generator)
     memory.freeze_urls(generator)
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])

@@ -17,5 +17,10 @@ METADATA_KEY = "author_problems"
 
 def report_all(generators) -> None:
     """Log every problem recorded while reading, as ``path:line: message``, then
-    stop a strict build (the callouts plugin's reporter, shared)."""
-    callouts.report(callouts.collect(generators, METADATA_KEY))
+    stop a strict build (the callouts plugin's reporter, shared). Stories a
+    production build leaves out (``unpublished``) are reported too."""
+    found = callouts.collect(generators, METADATA_KEY)
+    for generator in generators:
+        for content in getattr(generator, "unpublished", None) or ():
+            found.extend((content.source_path, line, message) for line, message in content.metadata.get(METADATA_KEY, ()))
+    callouts.report(found)

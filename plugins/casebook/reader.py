@@ -9,6 +9,11 @@
   edit), the problems join the file's own.
 - On a large build the Markdown work may already have been done by a worker
   process (``prefetch``): the reader then only assembles the result.
+- HTML the site's policy forbids (scripts, event handlers, ``javascript:``
+  URLs... see :mod:`casebook.html_policy`) is recorded with its line, and
+  everything the reader returns is sanitised: the body, formatted metadata
+  (the summary) and each callout's body, so no page, feed or export built
+  from it, nor the content cache, holds anything executable.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pelican.plugins.callouts import contracts as callouts
 from pelican.readers import MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import compat, incremental, prefetch
+from . import compat, html_policy, incremental, prefetch
 from .companies import Company
 from .problems import METADATA_KEY
 from .source import broken_links, metadata_header
@@ -68,8 +73,16 @@ class CasebookMarkdownReader(MarkdownReader):
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         meta = dict(getattr(md, "Meta", {}))
         # the callouts extension's results travel in Meta, one value each
-        metadata = {callouts.RECORDS_KEY: meta.pop(callouts.RECORDS_KEY, [[]])[0]}
+        records = meta.pop(callouts.RECORDS_KEY, [[]])[0]
         problems.extend(meta.pop(callouts.PROBLEMS_KEY, [()])[0])
+        policy = html_policy.policy_for(self.settings)
+        problems += html_policy.locate(policy.find(content), lines, body_start)
+        content = policy.clean(content)
+        for callout in records:
+            found = policy.find_in_value(callout.title)
+            problems += [(callout.line, f"in a callout title, {f.message}") for f in found]
+            callout.html = policy.clean(callout.html)
+        metadata = {callouts.RECORDS_KEY: records}
         formatted = {}
         fields = self.settings["FORMATTED_FIELDS"]
         if any(name.lower() in fields for name in meta):
@@ -79,10 +92,27 @@ class CasebookMarkdownReader(MarkdownReader):
                 if name.lower() in fields:
                     md.reset()
                     formatted[name.lower()] = md.convert("\n".join(value))
+        problems += self._metadata_problems(policy, meta, header, formatted)
+        formatted = {name: policy.clean(html) for name, html in formatted.items()}
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
         return Converted(content, meta, formatted, metadata, problems, header, words, read)
+
+    @staticmethod
+    def _metadata_problems(policy, meta, header, formatted):
+        """(line, message) for forbidden HTML in the metadata, as written or
+        (formatted fields such as the summary) as converted."""
+        found = []
+        for key, values in meta.items():
+            key = key.lower()
+            line = header.get(key, (1, ""))[0]
+            if key in formatted:
+                findings = policy.find(formatted[key])
+            else:
+                findings = [f for value in values for f in policy.find_in_value(value)]
+            found += [(line, f"in '{key.title()}:', {f.message}") for f in findings]
+        return found
 
     def assemble(self, source_path, converted: Converted):
         """Content and metadata objects from a conversion (this process's or a worker's)."""

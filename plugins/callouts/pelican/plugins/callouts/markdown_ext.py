@@ -46,6 +46,8 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 TAG_RE = re.compile(r"<[^>]*>")
 EXPLICIT_ID_RE = re.compile(r"\s*\{\s*#([A-Za-z][\w:.-]*)\s*\}\s*$")
+#: what a callout title keeps of inline Markdown: emphasis and code, as text otherwise
+TITLE_TAGS = frozenset({"em", "strong", "code"})
 
 DEFAULT_TYPES = {
     "takeaway": {
@@ -164,8 +166,9 @@ class CalloutTreeprocessor(Treeprocessor):
         line = self._take_line(title_el)
         self._raw_html_as_text(title_el)
         explicit_id = self._take_explicit_id(title_el)
-        title_text = self._text(title_el).strip()
         problems = md.callout_problems
+        self._inline_only(title_el, line, problems)
+        title_text = self._text(title_el).strip()
 
         if kind not in types:
             near = difflib.get_close_matches(kind, list(types), n=1, cutoff=0.5)
@@ -299,6 +302,51 @@ class CalloutTreeprocessor(Treeprocessor):
             el.text = self._stashed(el.text, tags="keep")
             if el is not title_el:
                 el.tail = self._stashed(el.tail, tags="keep")
+
+    def _inline_only(self, title_el: etree.Element, line: int, problems: list) -> None:
+        """A title is text with emphasis and code: any other element (a link,
+        an image, a footnote reference...) is replaced by its text; a link is
+        reported, since it would sit inside the index pages' own links."""
+        pending = [title_el]
+        while pending:
+            el = pending.pop()
+            child = next((c for c in el if c.tag not in TITLE_TAGS), None)
+            if child is None:
+                pending.extend(el)
+                continue
+            pending.append(el)  # again, with the child's own children in its place
+            if child.tag == "a":
+                href = child.get("href", "")
+                problems.append(
+                    Problem(line, f"link in a callout title ({href}): a title is text, so it is shown "
+                                  "without the link; put the link in the callout's body")
+                )
+            self._unwrap(el, child)
+
+    @staticmethod
+    def _unwrap(parent: etree.Element, child: etree.Element) -> None:
+        """Replace ``child`` by its text (an image by its alt text), keeping its
+        allowed descendants in place."""
+        text = child.get("alt", "") if child.tag == "img" else (child.text or "")
+        index = list(parent).index(child)
+        grandchildren = [] if child.tag == "img" else list(child)
+        tail = child.tail or ""
+        parent.remove(child)
+        if index == 0:
+            parent.text = (parent.text or "") + text
+        else:
+            prev = parent[index - 1]
+            prev.tail = (prev.tail or "") + text
+        for offset, grandchild in enumerate(grandchildren):
+            parent.insert(index + offset, grandchild)
+        if grandchildren:
+            last = grandchildren[-1]
+            last.tail = (last.tail or "") + tail
+        elif index == 0:
+            parent.text = (parent.text or "") + tail
+        else:
+            prev = parent[index - 1]
+            prev.tail = (prev.tail or "") + tail
 
     @staticmethod
     def _take_explicit_id(title_el: etree.Element) -> str:

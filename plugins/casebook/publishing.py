@@ -1,0 +1,25 @@
+"""What a production build publishes: no hidden story, no draft."""
+
+from __future__ import annotations
+
+
+def drop_unpublished(generator):
+    """In production, hidden stories (and drafts, whose pages are not written
+    when DRAFT_SAVE_AS is empty) leave the build: no page, listing, feed,
+    sitemap, related list, callout export or search index can name them. Their
+    authoring errors are still reported (``generator.unpublished``)."""
+    settings = generator.settings
+    groups = [] if settings["CASEBOOK_WRITE_HIDDEN"] else ["hidden_articles", "hidden_translations"]
+    if not settings.get("DRAFT_SAVE_AS"):
+        groups += ["drafts", "drafts_translations"]
+    unpublished = getattr(generator, "unpublished", [])
+    for group in groups:
+        stories = getattr(generator, group, None)
+        if stories:
+            unpublished.extend(stories)
+            stories.clear()  # the same list is in the context
+    linkable = generator.context.get("generated_content", {})
+    for story in unpublished:
+        # a {filename} link to it from a published story resolves to nothing
+        linkable.pop(story.get_relative_source_path(), None)
+    generator.unpublished = unpublished
