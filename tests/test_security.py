@@ -400,7 +400,7 @@ def test_callout_title_markdown_keeps_only_emphasis_and_code():
     """On a string, as the callout extension is tested: links, images and
     autolinks become their text; a link is a problem on the callout's line."""
     import markdown
-    from callouts.markdown_ext import CalloutsExtension
+    from pelican.plugins.callouts.markdown_ext import CalloutsExtension
 
     md = markdown.Markdown(extensions=["extra", CalloutsExtension()], output_format="html5")
     md.convert("Intro.\n\n> [!lesson] See [*the* rule](https://a.example) with ![a chart](c.png), "
