@@ -23,6 +23,8 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
+# A story without `Category:` gets DEFAULT_CATEGORY, not its folder's name ("stories").
+USE_FOLDER_AS_CATEGORY = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
 PLUGIN_PATHS = ["plugins"]
@@ -110,6 +112,10 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.toc": {},
         "markdown.extensions.smarty": {},
+        # Pygments classes (the casebook plugin writes their stylesheet), as Pelican
+        # highlights: fenced and indented blocks, `:::python` / `#!python` first lines
+        # (`#!` adds line numbers); no guessing of unlabelled blocks
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
     },
     "output_format": "html5",
 }

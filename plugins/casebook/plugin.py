@@ -12,7 +12,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import fragments, incremental, minify, prefetch, problems, related
+from . import fragments, highlight, incremental, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -23,6 +23,7 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
+    **highlight.DEFAULTS,
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -64,7 +65,7 @@ def add_reader(readers):
 
 
 def get_generators(pelican):
-    return CompaniesGenerator
+    return CompaniesGenerator, highlight.CodeStyleGenerator
 
 
 def freeze_urls(generator):

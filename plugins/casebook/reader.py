@@ -18,10 +18,17 @@ from dataclasses import dataclass
 
 from blinker import signal
 from markdown import Markdown
-from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
+from pelican.readers import (
+    _DISCARD,
+    DUPLICATES_DEFINITIONS_ALLOWED,
+    MarkdownReader,
+    ensure_metadata_list,
+    parse_path_metadata,
+)
 from pelican.utils import pelican_open, slugify
 
-from . import incremental, prefetch
+from . import highlight, imported, incremental, prefetch
+from .anchors_ext import AuthorAnchorsExtension
 from .companies import Company
 from .problems import METADATA_KEY
 
@@ -36,17 +43,33 @@ WORDS_PER_MINUTE = 230
 
 
 def metadata_header(lines):
-    """{key: (line, value)} of a Pelican "Key: value" header, and the index of the first body line."""
+    """{key: (line, value)} of a Pelican "Key: value" header, and the index of the first body line.
+
+    An indented line continues the previous key's value (Markdown's meta syntax,
+    e.g. a multi-line ``Summary:``); the value is the lines joined by spaces.
+    """
     meta = {}
+    key = None
     for index, line in enumerate(lines):
         if not line.strip():
             return meta, index
         m = HEADER_LINE_RE.match(line)
         if m:
-            meta[m.group(1).lower()] = (index + 1, m.group(2).strip())
-        elif not line.startswith((" ", "\t")):
+            key = m.group(1).lower()
+            meta[key] = (index + 1, m.group(2).strip())
+        elif line.startswith((" ", "\t")):
+            if key is not None:
+                first, value = meta[key]
+                meta[key] = (first, f"{value} {line.strip()}".strip())
+        else:
             return meta, index
     return meta, len(lines)
+
+
+def path_metadata(source_path, settings) -> dict:
+    """What Pelican takes from a file's path (FILENAME_METADATA, PATH_METADATA), as strings."""
+    relative = os.path.relpath(source_path, settings.get("PATH") or ".").replace(os.sep, "/")
+    return parse_path_metadata(relative, settings)
 
 
 def broken_links(lines, offset, source_path, content_root):
@@ -94,12 +117,14 @@ class CasebookMarkdownReader(MarkdownReader):
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
         self._source_path = source_path
-        md = Markdown(**self.settings["MARKDOWN"])
+        options = self.settings["MARKDOWN"]
+        md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
         md.document_key = self._document_key(source_path)
         with pelican_open(source_path) as text:
             lines = text.split("\n")
             header, body_start = metadata_header(lines)
             content = md.convert(text)
+        content = imported.site_relative_links(content, source_path, self.settings["PATH"])
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         metadata = {}
@@ -114,6 +139,9 @@ class CasebookMarkdownReader(MarkdownReader):
                 if name.lower() in fields:
                     md.reset()
                     formatted[name.lower()] = md.convert("\n".join(value))
+        # stored with the plugins' records, so a change reaches the pages that show them
+        metadata.update(imported.summary_fields(content, formatted.get("summary"), self.settings))
+        metadata["has_code"] = highlight.has_code(content)
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
@@ -127,6 +155,8 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata.update(self._metadata_from(converted.meta, converted.formatted))
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
+        # Modified: as written (with DEFAULT_DATE = "fs" Pelican sets it from the file's mtime)
+        metadata["modified_given"] = "modified" in converted.meta
         metadata["reading_minutes"] = reading_minutes(converted.words)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.keep_record(metadata, converted.read)
@@ -166,7 +196,8 @@ class CasebookMarkdownReader(MarkdownReader):
             self._problems.append((1, "missing 'Title:' in the metadata header"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
+        if ("date" not in metadata and "date" not in self._meta and not self._is_page(source_path)
+                and "date" not in path_metadata(source_path, self.settings)):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 
     def _problem(self, key, message):
