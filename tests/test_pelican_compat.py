@@ -351,3 +351,108 @@ def test_the_built_blog_passes_the_site_checks(builds):
     (code tables, footnotes, translations, Japanese titles included)."""
     *_, (_, out) = builds
     assert site.check(out) == {"links": [], "outside requests": [], "feeds": [], "sitemap": [], "html": []}
+
+
+@pytest.fixture(scope="module")
+def served_blog(builds):
+    from conftest import serve
+
+    *_, (_, out) = builds
+    server, url = serve(out)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_story_with_code_is_axe_clean_and_fits_a_phone(browser, served_blog, scheme):
+    """Token colours keep their contrast in both schemes (axe), and a line-numbered
+    block scrolls inside itself instead of widening the page at 320 px."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        assert page.goto(served_blog + "/stories/ticket-macros/").ok
+        assert page.evaluate("getComputedStyle(document.querySelector('.highlight .k')).color") != \
+            page.evaluate("getComputedStyle(document.querySelector('.story-body p')).color")
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
+
+
+# -- the pieces, on strings --------------------------------------------------------
+def test_heading_ids_skip_ids_and_names_of_raw_html():
+    import markdown
+    from casebook.anchors_ext import AuthorAnchorsExtension
+
+    source = ('<div id="intro">x</div>\n\n## Intro\n\nSee <a name=\'faq\'>here</a>.\n\n## FAQ\n\n'
+              '<span id=summary></span>\n\n## Summary\n\n## Other\n')
+    html = markdown.markdown(source, extensions=["extra", "toc", AuthorAnchorsExtension()])
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids == ["intro_1", "faq_1", "summary_1", "other"]
+    assert "casebook-reserved-id" not in html
+    # without raw anchors nothing changes
+    assert markdown.markdown("## Intro", extensions=["toc", AuthorAnchorsExtension()]) == '<h2 id="intro">Intro</h2>'
+
+
+def test_relative_links_become_static_or_filename_links(tmp_path):
+    from casebook.imported import site_relative_links
+
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    (content / "stories").mkdir()
+    (content / "images" / "a b.png").write_bytes(b"x")
+    (content / "stories" / "next.png").write_bytes(b"x")
+    (content / "stories" / "other.md").write_text("Title: x")
+    source = str(content / "stories" / "post.md")
+    html = ('<img alt="a" src="images/a%20b.png"><img alt="b" src="next.png?v=2">'
+            '<a href="other.md#part">o</a><a href="https://example.org/x.png">e</a>'
+            '<a href="#top">t</a><a href="/images/a b.png">abs</a><a href="missing.png">m</a>'
+            "<a href='../../outside.png'>out</a><a href=\"{static}/images/a b.png\">s</a>")
+    assert site_relative_links(html, source, str(content)) == (
+        '<img alt="a" src="{static}/images/a b.png"><img alt="b" src="{static}/stories/next.png?v=2">'
+        '<a href="{filename}/stories/other.md#part">o</a><a href="https://example.org/x.png">e</a>'
+        '<a href="#top">t</a><a href="/images/a b.png">abs</a><a href="missing.png">m</a>'
+        "<a href='../../outside.png'>out</a><a href=\"{static}/images/a b.png\">s</a>")
+
+
+def test_excerpt_is_plain_text_and_a_given_summary_is_a_lead_only_when_new():
+    from casebook.imported import summary_fields
+
+    settings = {"SUMMARY_MAX_LENGTH": 5, "SUMMARY_END_SUFFIX": "…"}
+    body = '<h1 id="t">Title &amp; more</h1><ul><li>one</li><li>two</li></ul><p>three <em>four</em> five</p>'
+    # five words as Pelican counts them ("&" is none), tags gone, text escaped
+    assert summary_fields(body, None, settings) == {"summary": "<p>Title &amp; more one two three …</p>",
+                                                    "summary_lead": False}
+    assert summary_fields("<p>Same <b>words</b> here.</p><p>More.</p>", "<p>Same words here.</p>", settings) == {
+        "summary_lead": False}
+    assert summary_fields("<p>Body.</p>", "<p>Something <strong>else</strong>.</p>", settings) == {
+        "summary_lead": True}
+    assert summary_fields("<p>Body.</p>", "<script>alert(1)</script>", settings)["summary_lead"] is True
+
+
+def test_code_styles_setting_is_checked_and_the_stylesheet_is_scoped(caplog):
+    from casebook import highlight
+
+    settings = {"CASEBOOK_CODE_STYLES": {"light": "no-such-style", "dark": "monokai"}}
+    assert highlight.check_styles(settings) == highlight.DEFAULTS["CASEBOOK_CODE_STYLES"]
+    assert "CASEBOOK_CODE_STYLES" in caplog.text
+    css = highlight.stylesheet("xcode", "lightbulb", "code")
+    assert ".code .k" in css and ".highlight " not in css
+    assert not re.search(r"^pre ", css, re.M)  # no rule for every <pre> of the page
+    assert highlight.code_class({"MARKDOWN": {"extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "code"}}}}) == "code"
+
+
+def test_hidden_stories_and_pages_ask_search_engines_to_stay_away(builds):
+    content, _, ((published, _), out) = builds
+    for source in ("stories/article_hidden.md", "pages/hidden_page_markdown.md"):
+        item = published[source]
+        assert item.status == "hidden"
+        robots = page_of(out, item).select_one('meta[name="robots"]')
+        assert robots and robots["content"] == "noindex"
+        assert item.url not in (out / "sitemap.xml").read_text()
+    assert not page_of(out, published["stories/escalations.md"]).select('meta[name="robots"]')

@@ -57,8 +57,12 @@ def site_relative_links(html: str, source_path: str, content_root: str) -> str:
     return LINK_ATTR_RE.sub(replace, html)
 
 
+BLOCK_TAG_RE = re.compile(r"<(/?(?:p|h[1-6]|li|dt|dd|div|blockquote|pre|tr|td|th|br|hr|figcaption)\b)", re.I)
+
+
 def plain_text(html: str) -> str:
-    return Markup(html).striptags()
+    """The text of ``html``, whitespace collapsed; blocks never run into each other."""
+    return Markup(BLOCK_TAG_RE.sub(r" <\1", html)).striptags()
 
 
 def excerpt(content: str, settings) -> str:

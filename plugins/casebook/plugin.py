@@ -38,6 +38,7 @@ def initialize(pelican):
         if not isinstance(settings[key], int) or settings[key] < 0:
             logger.error("casebook: %s must be a whole number, not %r; using %r", key, settings[key], DEFAULTS[key])
             settings[key] = DEFAULTS[key]
+    highlight.check_styles(settings)
     fragments.add_global(settings)
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         version_cache(settings)

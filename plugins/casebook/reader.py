@@ -125,6 +125,7 @@ class CasebookMarkdownReader(MarkdownReader):
             header, body_start = metadata_header(lines)
             content = md.convert(text)
         content = imported.site_relative_links(content, source_path, self.settings["PATH"])
+        content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         metadata = {}
@@ -141,7 +142,7 @@ class CasebookMarkdownReader(MarkdownReader):
                     formatted[name.lower()] = md.convert("\n".join(value))
         # stored with the plugins' records, so a change reaches the pages that show them
         metadata.update(imported.summary_fields(content, formatted.get("summary"), self.settings))
-        metadata["has_code"] = highlight.has_code(content)
+        metadata["has_code"] = highlight.has_code(content, highlight.code_class(self.settings))
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
