@@ -44,9 +44,15 @@ MARKDOWN = {".md", ".markdown", ".mdown", ".mkd"}
 READ = MARKDOWN | {".rst", ".html", ".htm"}
 
 # Pelican test files left out, and why: vanilla cannot build them either.
-# - `*_with_template.rst` ask for a `custom` template the simple theme lacks (vanilla: traceback);
+# - `*_with_template.rst` (pages) ask for a `custom` template the simple theme lacks (vanilla: traceback);
 # - `article_with_metadata.html` and `.rst` share a slug (vanilla: FileOverwriteFailedError);
-# the other .html/.rst articles of `content/` are reader unit-test inputs, not posts of a blog.
+# the .html articles of `content/` are reader unit-test inputs, not posts of a blog.
+LEFT_OUT = {
+    "article_with_template.rst",  # `Template: custom`, which neither theme has (both: traceback)
+    # NEEDS #16 (authoring): same file name as the .md, so the same slug: Casebook's build
+    # stops with FileOverwriteFailedError until slug collisions are reported
+    "article_with_typogrify_dashes.rst",
+}
 #
 # NEEDS #16 (authoring helper): these expectations wait for the reader's new checks.
 PENDING_AUTHORING = {
@@ -63,7 +69,7 @@ def pelican_blog(root: Path) -> Path:
     stories, pages = content / "stories", content / "pages"
     stories.mkdir(parents=True)
     for path in sorted((PELICAN_TESTS / "content").iterdir()):
-        if path.is_file() and path.suffix in MARKDOWN:
+        if path.is_file() and path.suffix in MARKDOWN | {".rst"} and path.name not in LEFT_OUT:
             shutil.copy(path, stories / path.name)
     shutil.copytree(PELICAN_TESTS / "nested_content" / "maindir", stories / "maindir")
     shutil.copytree(PELICAN_TESTS / "TestPages", pages,

@@ -81,14 +81,9 @@ def summary_fields(content: str, given: str | None, settings) -> dict:
     if given is None:
         return {"summary": excerpt(content, settings), "summary_lead": False}
     text = plain_text(given)
-    return {"summary_lead": bool(text) and not plain_text(content).startswith(text)}
+    # only the body's start can repeat it: no need to strip the tags of a long story
+    start = plain_text(content[: 4 * len(given) + 1000])
+    return {"summary_lead": bool(text) and not start.startswith(text)}
 
 
-def markdown_extensions() -> tuple[str, ...]:
-    """The file extensions Pelican's Markdown reader reads (md, markdown, mkd, mdown)."""
-    from pelican.readers import MarkdownReader
-
-    return tuple(MarkdownReader.file_extensions)
-
-
-__all__ = ["excerpt", "markdown_extensions", "site_relative_links", "summary_fields"]
+__all__ = ["excerpt", "site_relative_links", "summary_fields"]

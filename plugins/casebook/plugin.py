@@ -15,7 +15,7 @@ from pelican.urlwrappers import URLWrapper
 from . import fragments, highlight, incremental, minify, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
-from .reader import CasebookMarkdownReader
+from .reader import CasebookHTMLReader, CasebookMarkdownReader, CasebookRstReader
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,11 @@ def version_cache(settings):
 
 
 def add_reader(readers):
-    for extension in CasebookMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = CasebookMarkdownReader
+    for reader in (CasebookMarkdownReader, CasebookRstReader, CasebookHTMLReader):
+        if not reader.enabled:  # e.g. docutils missing
+            continue
+        for extension in reader.file_extensions:
+            readers.reader_classes[extension] = reader
 
 
 def get_generators(pelican):

@@ -21,7 +21,9 @@ from markdown import Markdown
 from pelican.readers import (
     _DISCARD,
     DUPLICATES_DEFINITIONS_ALLOWED,
+    HTMLReader,
     MarkdownReader,
+    RstReader,
     ensure_metadata_list,
     parse_path_metadata,
 )
@@ -224,3 +226,41 @@ class CasebookMarkdownReader(MarkdownReader):
         relative = self._content_folder(source_path)[1]
         stem = os.path.splitext(relative)[0].replace(os.sep, "-")
         return slugify(stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+class OtherFormats:
+    """Pelican's reST and HTML readers, checked and completed as our Markdown reader is:
+    a missing title or date is a ``path:line`` problem (vanilla Pelican drops such a post;
+    with DEFAULT_DATE = "fs" it would be published silently), and the plain-text excerpt,
+    lead summary, code flag and reading time are recorded the same way."""
+
+    _content_folder = CasebookMarkdownReader._content_folder
+    _is_page = CasebookMarkdownReader._is_page
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        problems = list(metadata.get(METADATA_KEY, ()))
+        if not metadata.get("title"):
+            problems.append((1, "missing title in the metadata"))
+            stem = os.path.splitext(os.path.basename(source_path))[0]
+            metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
+        if ("date" not in metadata and not self._is_page(source_path)
+                and "date" not in path_metadata(source_path, self.settings)):
+            problems.append((1, "missing date in the metadata (YYYY-MM-DD)"))
+        given = metadata.get("summary")
+        metadata.update(imported.summary_fields(content, given if isinstance(given, str) else None, self.settings))
+        metadata["has_code"] = highlight.has_code(content, highlight.code_class(self.settings))
+        words = len(imported.plain_text(content).split())
+        metadata["word_count"] = words
+        metadata["reading_minutes"] = reading_minutes(words)
+        metadata["modified_given"] = "modified" in metadata
+        metadata[METADATA_KEY] = tuple(problems)
+        return content, metadata
+
+
+class CasebookRstReader(OtherFormats, RstReader):
+    pass
+
+
+class CasebookHTMLReader(OtherFormats, HTMLReader):
+    pass
