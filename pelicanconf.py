@@ -23,6 +23,8 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
+# A story without `Category:` gets DEFAULT_CATEGORY, not its folder's name ("stories").
+USE_FOLDER_AS_CATEGORY = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
 # Every plugin is an installed package (`make` installs them, editable): the
@@ -44,6 +46,10 @@ PLUGINS = [
 SLUGIFY_SOURCE = "basename"
 ARTICLE_URL = "stories/{slug}/"
 ARTICLE_SAVE_AS = "stories/{slug}/index.html"
+ARTICLE_LANG_URL = "stories/{slug}/{lang}/"  # a translation (same slug, another Lang:)
+ARTICLE_LANG_SAVE_AS = "stories/{slug}/{lang}/index.html"
+PAGE_LANG_URL = "{slug}/{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 PAGE_URL = "{slug}/"
@@ -113,6 +119,10 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.toc": {},
         "markdown.extensions.smarty": {},
+        # Pygments classes (the casebook plugin writes their stylesheet), as Pelican
+        # highlights: fenced and indented blocks, `:::python` / `#!python` first lines
+        # (`#!` adds line numbers); no guessing of unlabelled blocks
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
     },
     "output_format": "html5",
 }

