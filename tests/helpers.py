@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.plugins.sitemap import sitemap
 from pelican.settings import read_settings
 
 # one link checker and one HTML reader, shared with `make check`
@@ -27,6 +28,10 @@ def build(content: Path, output: Path, settings_file: str = "pelicanconf.py", **
             **override,
         },
     )
+    # pelican-sitemap waits for the Pelican instance that started first to finish;
+    # one whose build stopped (a test of a failing build, in this same process)
+    # would keep every later sitemap from being written
+    sitemap.generator._main_pelican = None
     Pelican(settings).run()
     return settings
 

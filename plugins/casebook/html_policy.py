@@ -87,10 +87,11 @@ TAGS = (nh3.ALLOWED_TAGS - {"center", "strike", "tt", "acronym"}) | {
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "role"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "name"},
+    "div": {"tabindex"},  # code blocks scroll by keyboard (casebook.highlight)
     "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
     "source": {"srcset", "sizes", "type", "media"},
-    "aside": {"data-callout"},
+    "aside": {"data-callout", "aria-labelledby"},
     "details": {"open"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
