@@ -1,7 +1,11 @@
 """The Markdown reader of the site: Pelican's, plus what authors need.
 
-- Metadata mistakes (missing title or date, a date that does not exist, a
-  ``{filename}`` link to a missing file) are recorded with their line.
+- Metadata mistakes (missing title or date, a date that does not exist, an
+  unknown ``Status:``, a ``{filename}`` link to a missing file) are recorded
+  with their line. A file that is not UTF-8 text is read with its bad bytes
+  replaced and reported, never dropped.
+- YAML front matter (``---`` ... ``---``) is read with PyYAML into the same
+  metadata as Pelican's ``Key: value`` header.
 - ``Companies:`` becomes a list of :class:`Company`, like ``Tags:``.
 - Per-document results that Markdown extensions leave on ``md`` are handed to
   plugins through the ``markdown_converted`` signal, before Pelican's summary
@@ -10,16 +14,20 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 
+import yaml
 from blinker import signal
 from markdown import Markdown
+from pelican.contents import Article
 from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
-from pelican.utils import pelican_open, slugify
+from pelican.utils import slugify
 
 from . import incremental, prefetch
 from .companies import Company
@@ -68,6 +76,94 @@ def broken_links(lines, offset, source_path, content_root):
     return found
 
 
+def read_text(source_path) -> tuple[str, list, bool]:
+    """(text, problems, unreadable): the file as UTF-8 text (a BOM is dropped).
+
+    Bytes that are not UTF-8 are replaced (the story still builds, so it does
+    not vanish from `make serve`) and reported on the line they are on; a
+    binary file reads as empty.
+    """
+    with open(source_path, "rb") as fh:
+        raw = fh.read()
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        return "", [(line, "this is not a text file (it holds binary data): "
+                           "only Markdown stories belong here; move the file out of content/")], True
+    try:
+        return raw.decode("utf-8-sig"), [], False
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = (f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read): "
+                   "save it with the UTF-8 encoding")
+        return raw.decode("utf-8-sig", errors="replace"), [(line, message)], False
+
+
+YAML_FENCE_RE = re.compile(r"^---\s*$")
+YAML_END_RE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def yaml_front_matter(lines):
+    """Read a YAML front matter block (``---`` ... ``---``) at the top of a file.
+
+    None when there is none; else (meta, header, end, problems): ``meta`` in the
+    shape Markdown's meta extension gives ({key: [value]}), ``header`` as
+    :func:`metadata_header` gives it, and ``end`` the index of the first line
+    after the closing ``---``.
+    """
+    if not lines or not YAML_FENCE_RE.match(lines[0]):
+        return None
+    end = next((i for i in range(1, len(lines)) if YAML_END_RE.match(lines[i])), None)
+    if end is None:
+        return {}, {}, 1, [(1, "YAML front matter opened with '---' is never closed: "
+                               "end it with a line of '---' before the story")]
+    header = {}
+    for index in range(1, end):
+        m = HEADER_LINE_RE.match(lines[index])
+        if m:
+            header[m.group(1).lower()] = (index + 1, m.group(2).strip())
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 1
+        reason = getattr(error, "problem", None) or "not valid YAML"
+        return {}, header, end + 1, [(line, f"YAML front matter cannot be read ({reason}): "
+                                            "fix it, or write the metadata as 'Key: value' lines")]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return {}, header, end + 1, [(2, "YAML front matter must be 'key: value' lines "
+                                         "(e.g. 'title: ...', 'tags: [empathy, follow-up]')")]
+    meta, problems = {}, []
+    for key, value in data.items():
+        name = str(key).lower()
+        line = header.get(name, (2, ""))[0]
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            problems.append((line, f"YAML key {key!r} holds a mapping: give it a text or a list"))
+            continue
+        items = value if isinstance(value, list) else [value]
+        text = ", ".join(item.isoformat() if isinstance(item, date) else str(item) for item in items)
+        meta[name] = [text]
+        header.setdefault(name, (line, text))
+    return meta, header, end + 1, problems
+
+
+def static_links_to_missing_files(html, lines, source_path, content_root):
+    """The HTML with each ``{static}``/``{attach}`` link to a missing file made a
+    plain relative link: Pelican would otherwise look the file up (its date,
+    with ``DEFAULT_DATE = "fs"``) and stop with a traceback. The link is
+    reported by :func:`broken_links` all the same."""
+    for _line, message in broken_links(lines, 0, source_path, content_root):
+        for kind in ("static", "attach"):
+            prefix = f"broken internal link {{{kind}}}"
+            if message.startswith(prefix):
+                target = message[len(prefix):].rsplit(": no such file", 1)[0]
+                html = html.replace(f"{{{kind}}}{target}", target)
+    return html
+
+
 def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
@@ -84,6 +180,7 @@ class Converted:
     header: dict  # {key: (line, value)}
     words: int
     read: tuple | None  # for incremental rebuilds: incremental.read_record
+    unreadable: bool = False  # a binary file: no "missing title" on top of that
 
 
 class CasebookMarkdownReader(MarkdownReader):
@@ -96,15 +193,25 @@ class CasebookMarkdownReader(MarkdownReader):
         self._source_path = source_path
         md = Markdown(**self.settings["MARKDOWN"])
         md.document_key = self._document_key(source_path)
-        with pelican_open(source_path) as text:
-            lines = text.split("\n")
+        text, problems, unreadable = read_text(source_path)
+        lines = text.split("\n")
+        front = yaml_front_matter(lines)
+        if front is None:
             header, body_start = metadata_header(lines)
             content = md.convert(text)
+            meta = None
+        else:
+            meta, header, body_start, yaml_problems = front
+            problems += yaml_problems
+            # blank lines in place of the front matter keep callouts' line numbers
+            content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
         body = lines[body_start:]
-        problems = broken_links(body, body_start, source_path, self.settings["PATH"])
+        problems += broken_links(body, body_start, source_path, self.settings["PATH"])
+        content = static_links_to_missing_files(content, body, source_path, self.settings["PATH"])
         metadata = {}
         markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
-        meta = getattr(md, "Meta", {})
+        if meta is None:
+            meta = getattr(md, "Meta", {})
         formatted = {}
         fields = self.settings["FORMATTED_FIELDS"]
         if any(name.lower() in fields for name in meta):
@@ -117,7 +224,7 @@ class CasebookMarkdownReader(MarkdownReader):
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
-        return Converted(content, meta, formatted, metadata, problems, header, words, read)
+        return Converted(content, meta, formatted, metadata, problems, header, words, read, unreadable)
 
     def finish(self, source_path, converted: Converted):
         self._source_path = source_path
@@ -125,7 +232,7 @@ class CasebookMarkdownReader(MarkdownReader):
         self._meta = converted.header
         metadata = dict(converted.metadata)
         metadata.update(self._metadata_from(converted.meta, converted.formatted))
-        self._check_required(metadata, source_path)
+        self._check_required(metadata, source_path, report=not converted.unreadable)
         metadata["word_count"] = converted.words
         metadata["reading_minutes"] = reading_minutes(converted.words)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
@@ -158,15 +265,31 @@ class CasebookMarkdownReader(MarkdownReader):
             except (ValueError, OverflowError):
                 self._problem(name, f"{name.title()} {value!r} is not a real date: use YYYY-MM-DD")
                 return _DISCARD
+        if name == "status":
+            return self._status(value)
         return super().process_metadata(name, value)
 
+    def _status(self, value):
+        """A known status as written; an unknown one is reported and kept out of
+        production as a draft (Pelican would drop the file with a traceback)."""
+        status = str(value).strip().lower()
+        known = [s for s in Article.allowed_statuses if s != "skip"]  # "skip": Pelican-internal
+        if status in known:
+            return status
+        near = difflib.get_close_matches(status, known, n=1, cutoff=0.5)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        self._problem("status", f"unknown Status {value!r} ({hint}known: {', '.join(sorted(known))}); "
+                                "built as a draft until it is fixed")
+        return "draft"
+
     # -- checks ----------------------------------------------------------
-    def _check_required(self, metadata, source_path):
+    def _check_required(self, metadata, source_path, report=True):
         if not metadata.get("title"):
-            self._problems.append((1, "missing 'Title:' in the metadata header"))
+            if report:
+                self._problems.append((1, "missing 'Title:' in the metadata header"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
+        if report and "date" not in metadata and "date" not in self._meta and not self._is_page(source_path):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 
     def _problem(self, key, message):
