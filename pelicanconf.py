@@ -23,6 +23,9 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
+# A story dated in the future is scheduled: a draft (left out of production)
+# until a build on or after its date; development builds list it as scheduled.
+WITH_FUTURE_DATES = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
 PLUGIN_PATHS = ["plugins"]

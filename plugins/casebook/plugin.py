@@ -6,13 +6,14 @@ import gc
 import hashlib
 import logging
 import os
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import fragments, incremental, minify, prefetch, problems, related
+from . import fragments, incremental, minify, paths, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -79,6 +80,20 @@ def freeze_urls(generator):
         article.override_url = article.url
 
 
+def mark_scheduled(generator):
+    """A story dated in the future is kept back (``WITH_FUTURE_DATES = False``
+    makes it a draft, so production leaves it out until a build on or after its
+    date); development builds show it among the drafts as *scheduled*."""
+    for draft in generator.drafts:
+        date = getattr(draft, "date", None)
+        if date is None or draft.metadata.get("status") not in (None, "published"):
+            continue
+        now = datetime.now(date.tzinfo) if date.tzinfo else datetime.now()
+        if date > now:
+            draft.scheduled = True
+            logger.info("%s: scheduled for %s", problems.display_path(draft.source_path), date.date())
+
+
 LABELS = ("tags", "category", "author", "authors", "companies")
 
 
@@ -139,7 +154,13 @@ def unfreeze(pelican):
 
 
 def report_problems(generators):
-    problems.report(problems.collect(generators))
+    """Every author's mistake of this build, once everything is read and before
+    anything is written: the readers' records, then URLs and stray files."""
+    settings = generators[0].settings
+    found = problems.collect(generators)
+    found += paths.check_urls(generators, settings)
+    found += paths.loose_files(generators, settings)
+    problems.report(sorted(set(found)))
 
 
 def register():
@@ -151,6 +172,7 @@ def register():
     signals.article_generator_finalized.connect(share_labels)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
+    signals.article_generator_finalized.connect(mark_scheduled)
     signals.all_generators_finalized.connect(prefetch.stop)
     signals.all_generators_finalized.connect(report_problems)
     signals.all_generators_finalized.connect(fragments.start_build)

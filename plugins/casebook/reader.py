@@ -235,6 +235,8 @@ class CasebookMarkdownReader(MarkdownReader):
         self._check_required(metadata, source_path, report=not converted.unreadable)
         metadata["word_count"] = converted.words
         metadata["reading_minutes"] = reading_minutes(converted.words)
+        if "slug" in self._meta:
+            metadata["casebook_slug_line"] = self._meta["slug"][0]  # for URL collisions (paths.py)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.keep_record(metadata, converted.read)
         return converted.content, metadata
@@ -267,6 +269,10 @@ class CasebookMarkdownReader(MarkdownReader):
                 return _DISCARD
         if name == "status":
             return self._status(value)
+        if name == "slug" and (re.search(r"[/\\]", value) or value.strip() in (".", "..")):
+            self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
+                                  "remove the '/'")
+            return _DISCARD
         return super().process_metadata(name, value)
 
     def _status(self, value):
