@@ -130,6 +130,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 CASEBOOK_JSON_LD = False  # on in publishconf.py
 CASEBOOK_ASSET_VERSION = ""  # cache-busting query string, set in publish builds
 CASEBOOK_MINIFY = False  # on in publishconf.py
+# make serve lists the build's mistakes at the top of every page (never in production)
+CASEBOOK_SHOW_PROBLEMS = True
 
 # -- Caching: a one-post edit under `make serve` re-reads only that post --------
 CACHE_CONTENT = True

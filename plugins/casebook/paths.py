@@ -102,7 +102,7 @@ def _save_as(item):
         return None
 
 
-def _contents(generators):
+def contents(generators):
     seen = set()
     for generator in generators:
         for attribute in (*CONTENT_LISTS, "staticfiles"):
@@ -116,8 +116,8 @@ def check_urls(generators, settings) -> list[tuple[str, int, str]]:
     """Problems of contents whose URL is empty or already taken; those are not written."""
     taken: dict[str, tuple | None] = dict.fromkeys(site_outputs(generators, settings))  # None: the site's own
     problems = []
-    contents = sorted(_contents(generators), key=lambda c: (not _is_static(c), c.source_path))
-    for content in contents:
+    ordered = sorted(contents(generators), key=lambda c: (not _is_static(c), c.source_path))
+    for content in ordered:
         path = display_path(content.source_path)
         line = getattr(content, "casebook_slug_line", None) or 1
         if not _is_static(content) and not str(getattr(content, "slug", "") or "").strip("-"):

@@ -27,6 +27,8 @@ DEFAULTS = {
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
+    # development builds (make serve) show this build's problems on every page
+    "CASEBOOK_SHOW_PROBLEMS": False,
 }
 
 
@@ -160,7 +162,12 @@ def report_problems(generators):
     found = problems.collect(generators)
     found += paths.check_urls(generators, settings)
     found += paths.loose_files(generators, settings)
-    problems.report(sorted(set(found)))
+    found = sorted(set(found))
+    if settings["CASEBOOK_SHOW_PROBLEMS"]:
+        # every page's template reads it (base.html), so a page shown with
+        # problems is rendered again once they are fixed
+        generators[0].context["casebook_problems"] = problems.for_pages(found, paths.contents(generators))
+    problems.report(found)
 
 
 def register():

@@ -38,6 +38,16 @@ def collect(generators) -> list[tuple[str, int, str]]:
     return sorted(found)
 
 
+def for_pages(problems, contents) -> tuple:
+    """The problems as development pages list them: (path, line, message, url of
+    the affected story or page, or "" when it has none)."""
+    urls = {}
+    for content in contents:
+        if getattr(content, "save_as", "") and type(content).__name__ != "Static":
+            urls[display_path(content.source_path)] = content.url
+    return tuple((path, line, message, urls.get(path, "")) for path, line, message in problems)
+
+
 def report(problems) -> None:
     """Log each problem as ``path:line: message`` at error level.
 
