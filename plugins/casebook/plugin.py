@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import fragments, incremental, minify, paths, prefetch, problems, related
+from . import cache, fragments, incremental, minify, paths, prefetch, problems, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -43,6 +43,7 @@ def initialize(pelican):
     fragments.add_global(settings)
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         version_cache(settings)
+        cache.discard_damaged(settings)
 
 
 def version_cache(settings):
@@ -62,6 +63,7 @@ def version_cache(settings):
 
 
 def add_reader(readers):
+    cache.make_saves_atomic(readers)
     for extension in CasebookMarkdownReader.file_extensions:
         readers.reader_classes[extension] = CasebookMarkdownReader
 
