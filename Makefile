@@ -18,8 +18,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base
 	$(BIN)/python -m pip install --quiet ".[dev]"
 	touch $@
 
+# make serve PORT=8001 HOST=0.0.0.0
 serve: $(VENV)/.installed-base
-	$(INVOKE) serve
+	$(INVOKE) serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 build: $(VENV)/.installed-base
 	$(INVOKE) build $(if $(PUBLISH),--publish)

@@ -1,7 +1,7 @@
 """Tasks behind the Makefile (`invoke --list`), after Pelican's quickstart tasks.py.
 
     invoke build [--publish]   strict build into output/, replaced only on success
-    invoke serve               build, serve on http://127.0.0.1:8000, rebuild + reload on change
+    invoke serve [--port N]    build, serve on http://127.0.0.1:8000, rebuild + reload on change
     invoke test                the whole test suite (installs Chromium when missing)
     invoke check               content lint + checks of the built site (make check)
     invoke clean               remove output/ and the content cache
@@ -14,16 +14,23 @@ import datetime
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
 OUTPUT = ROOT / "output"
 CONTENT = ROOT / "content"
 SETTINGS = {False: ROOT / "pelicanconf.py", True: ROOT / "publishconf.py"}
+# one build at a time: builds share output/ and the content cache
+BUILD_LOCK = ROOT / "cache" / "build.lock"
 HOST, PORT = "127.0.0.1", 8000
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -46,26 +53,96 @@ def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True
                content: Path = CONTENT) -> bool:
     """Build into a fresh folder beside ``output`` and swap it in only on success.
 
-    A failed build (an author's error under --fatal errors, a crash) leaves the
-    last good site in ``output`` untouched and no half-written folder behind.
+    A failed build (an author's error under --fatal errors, a crash, Ctrl-C or
+    SIGTERM) leaves the last good site in ``output`` untouched and no
+    half-written folder behind; one killed outright (SIGKILL) leaves one, which
+    the next build removes. Builds wait for each other (a lock in cache/).
     """
     output = Path(output)
-    staging = output.with_name(f"{output.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        reuse_from = output if output.exists() else None
-        result = subprocess.run(pelican_command(staging, publish, strict, content, reuse_from), cwd=ROOT)
-        if result.returncode != 0:
-            print(f"build failed (exit {result.returncode}): {output} left as it was", file=sys.stderr)
-            return False
-        previous = output.with_name(f"{output.name}.previous-{os.getpid()}")
-        if output.exists():
-            output.rename(previous)
-        staging.rename(output)
-        shutil.rmtree(previous, ignore_errors=True)
-        return True
-    finally:
+    with one_build_at_a_time(), stop_on_sigterm():
+        remove_stale_folders(output)
+        staging = output.with_name(f"{output.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
+        process = None
+        try:
+            reuse_from = output if output.exists() else None
+            process = subprocess.Popen(pelican_command(staging, publish, strict, content, reuse_from), cwd=ROOT)
+            returncode = process.wait()
+            if returncode != 0:
+                print(f"build failed (exit {returncode}): {output} left as it was", file=sys.stderr)
+                return False
+            previous = output.with_name(f"{output.name}.previous-{os.getpid()}")
+            if output.exists():
+                output.rename(previous)
+            staging.rename(output)
+            shutil.rmtree(previous, ignore_errors=True)
+            return True
+        finally:
+            if process is not None and process.poll() is None:  # interrupted: stop Pelican first
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def one_build_at_a_time():
+    """Hold the build lock (filelock: released by the system if the process dies)."""
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(BUILD_LOCK)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print("another build is running (make build or make serve): waiting for it to finish", file=sys.stderr)
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def stop_on_sigterm():
+    """SIGTERM (a CI job cancelled, `kill`) unwinds like Ctrl-C, so cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def remove_stale_folders(output: Path) -> None:
+    """Staging folders of builds whose process is gone (killed outright)."""
+    for path in output.parent.glob(f"{output.name}.*-*"):
+        kind, _, pid = path.name[len(output.name) + 1:].rpartition("-")
+        if kind not in ("building", "previous") or not pid.isdigit() or not path.is_dir():
+            continue
+        if int(pid) == os.getpid() or not process_alive(int(pid)):
+            if kind == "previous" and not output.exists():  # stopped between its two renames
+                path.rename(output)
+                continue
+            print(f"removing {path.name}, left by a build that was stopped", file=sys.stderr)
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 @task(help={"publish": "use publishconf.py (absolute SITEURL, JSON-LD, minified)"})
@@ -75,10 +152,26 @@ def build(c, publish=False):
         sys.exit(1)
 
 
-@task
-def serve(c):
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server cannot listen on host:port, or None when it can."""
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as error:
+        reason = "it is in use (another make serve?)" if error.errno == 98 or "in use" in str(error) else error.strerror
+        return f"cannot serve on http://{host}:{port}: {reason}; try make serve PORT={port + 1}"
+
+
+@task(help={"host": f"address to listen on (default {HOST}; make serve HOST=...)",
+            "port": f"port to listen on (default {PORT}; make serve PORT=8001)"})
+def serve(c, host=HOST, port=PORT):
     """Build, serve on http://127.0.0.1:8000 and rebuild + reload the browser on change."""
     from livereload import Server
+
+    port = int(port)
+    problem = port_problem(host, port)
+    if problem:
+        sys.exit(problem)
 
     def rebuild():
         # A fresh process each time, so edits to plugins/ take effect too; the
@@ -90,8 +183,13 @@ def serve(c):
     server = Server()
     for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
         server.watch(str(ROOT / pattern), rebuild)
-    print(f"Serving {OUTPUT} on http://{HOST}:{PORT} (Ctrl-C to stop)")
-    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+    print(f"Serving {OUTPUT} on http://{host}:{port} (Ctrl-C to stop)")
+    try:
+        server.serve(host=host, port=port, root=str(OUTPUT), open_url_delay=None)
+    except OSError:  # taken while the site was building
+        sys.exit(port_problem(host, port) or f"cannot serve on http://{host}:{port}")
+    except KeyboardInterrupt:
+        print("stopped")
 
 
 def find_chromium() -> str | None:

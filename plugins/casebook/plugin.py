@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import cache, fragments, incremental, minify, paths, prefetch, problems, related
+from . import cache, fragments, incremental, minify, paths, prefetch, problems, progress, related
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .reader import CasebookMarkdownReader
@@ -170,6 +170,10 @@ def report_problems(generators):
         # problems is rendered again once they are fixed
         generators[0].context["casebook_problems"] = problems.for_pages(found, paths.contents(generators))
     problems.report(found)
+    if progress.shown():
+        planned = paths.site_outputs(generators, settings)
+        planned.update((c.save_as, None) for c in paths.contents(generators) if c.save_as)
+        progress.start_writing(len(planned))
 
 
 def register():
@@ -178,6 +182,11 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(incremental.writer_class)
     signals.article_generator_init.connect(prefetch.start)
+    signals.article_generator_init.connect(progress.start)
+    signals.article_generator_context.connect(progress.read_one)
+    signals.page_generator_context.connect(progress.read_one)
+    signals.content_written.connect(progress.wrote_one)
+    signals.finalized.connect(progress.finish)
     signals.article_generator_finalized.connect(share_labels)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
