@@ -77,6 +77,9 @@ def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True
             staging.rename(output)
             shutil.rmtree(previous, ignore_errors=True)
             return True
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: cleaned up below, no traceback
+            print(f"build stopped: {output} left as it was", file=sys.stderr)
+            raise SystemExit(130) from None
         finally:
             if process is not None and process.poll() is None:  # interrupted: stop Pelican first
                 process.terminate()
@@ -177,12 +180,13 @@ def serve(c, host=HOST, port=PORT):
         # A fresh process each time, so edits to plugins/ take effect too; the
         # content cache keeps a one-post edit quick. Not strict: a mistake is
         # shown in the log and the last good pages stay up.
-        build_site(strict=False)
+        # Its mistakes are also listed at the top of every page (CASEBOOK_SHOW_PROBLEMS).
+        build_site(OUTPUT, strict=False, content=CONTENT)
 
     rebuild()
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild)
+    for pattern in (CONTENT / "**" / "*", ROOT / "theme/**/*", ROOT / "plugins/**/*.py", ROOT / "pelicanconf.py"):
+        server.watch(str(pattern), rebuild)
     print(f"Serving {OUTPUT} on http://{host}:{port} (Ctrl-C to stop)")
     try:
         server.serve(host=host, port=port, root=str(OUTPUT), open_url_delay=None)

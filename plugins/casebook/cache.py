@@ -20,6 +20,7 @@ import pickle
 
 logger = logging.getLogger(__name__)
 
+PICKLE_START = b"\x80"  # the PROTO opcode that starts every pickle of protocol 2 and later
 PICKLE_STOP = b"."  # every pickle ends with the STOP opcode
 
 
@@ -29,16 +30,19 @@ def damage(path: str, gzipped: bool) -> str | None:
         if os.path.getsize(path) == 0:
             return "it is empty"
         if gzipped:
-            last = b""
+            first = last = b""
             with gzip.open(path, "rb") as fh:
                 while chunk := fh.read(1 << 20):
-                    last = chunk[-1:]
+                    first, last = first or chunk[:1], chunk[-1:]
         else:
             with open(path, "rb") as fh:
+                first = fh.read(1)
                 fh.seek(-1, os.SEEK_END)
                 last = fh.read(1)
     except (OSError, EOFError) as error:
         return f"it cannot be read: {error}"
+    if first != PICKLE_START:
+        return "it is not a pickle"
     return None if last == PICKLE_STOP else "it was cut short"
 
 

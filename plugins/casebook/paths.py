@@ -174,6 +174,6 @@ def loose_files(generators, settings) -> list[tuple[str, int, str]]:
                 continue
             full = os.path.join(folder, name)
             problems.append((display_path(full), 1, (
-                f"not built: Pelican reads stories from {display_path(os.path.join(root, stories))}/ and pages "
-                f"from {display_path(os.path.join(root, pages))}/; move the file into one of them")))
+                f"not built: only {display_path(os.path.join(root, stories))}/ (stories) and "
+                f"{display_path(os.path.join(root, pages))}/ (pages) are read; move the file into one of them")))
     return problems

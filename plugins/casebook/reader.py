@@ -85,9 +85,8 @@ def read_text(source_path) -> tuple[str, list, bool]:
     """
     with open(source_path, "rb") as fh:
         raw = fh.read()
-    if b"\0" in raw:
-        line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        return "", [(line, "this is not a text file (it holds binary data): "
+    if b"\0" in raw:  # the whole file is the problem: its first line
+        return "", [(1, "this is not a text file (it holds binary data): "
                            "only Markdown stories belong here; move the file out of content/")], True
     try:
         return raw.decode("utf-8-sig"), [], False
@@ -105,7 +104,8 @@ YAML_END_RE = re.compile(r"^(---|\.\.\.)\s*$")
 def yaml_front_matter(lines):
     """Read a YAML front matter block (``---`` ... ``---``) at the top of a file.
 
-    None when there is none; else (meta, header, end, problems): ``meta`` in the
+    None when there is none; else (meta, header, end, problems): ``meta`` (None
+    when the block cannot be read) in the
     shape Markdown's meta extension gives ({key: [value]}), ``header`` as
     :func:`metadata_header` gives it, and ``end`` the index of the first line
     after the closing ``---``.
@@ -114,7 +114,7 @@ def yaml_front_matter(lines):
         return None
     end = next((i for i in range(1, len(lines)) if YAML_END_RE.match(lines[i])), None)
     if end is None:
-        return {}, {}, 1, [(1, "YAML front matter opened with '---' is never closed: "
+        return None, {}, 1, [(1, "YAML front matter opened with '---' is never closed: "
                                "end it with a line of '---' before the story")]
     header = {}
     for index in range(1, end):
@@ -124,15 +124,17 @@ def yaml_front_matter(lines):
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # the context (e.g. where an unclosed list opened) is where the author looks
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
-        reason = getattr(error, "problem", None) or "not valid YAML"
-        return {}, header, end + 1, [(line, f"YAML front matter cannot be read ({reason}): "
+        reason = "; ".join(filter(None, (getattr(error, "context", None), getattr(error, "problem", None))))
+        reason = reason or "not valid YAML"
+        return None, header, end + 1, [(line, f"YAML front matter cannot be read ({reason}): "
                                             "fix it, or write the metadata as 'Key: value' lines")]
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return {}, header, end + 1, [(2, "YAML front matter must be 'key: value' lines "
+        return None, header, end + 1, [(2, "YAML front matter must be 'key: value' lines "
                                          "(e.g. 'title: ...', 'tags: [empathy, follow-up]')")]
     meta, problems = {}, []
     for key, value in data.items():
@@ -180,7 +182,7 @@ class Converted:
     header: dict  # {key: (line, value)}
     words: int
     read: tuple | None  # for incremental rebuilds: incremental.read_record
-    unreadable: bool = False  # a binary file: no "missing title" on top of that
+    unreadable: bool = False  # binary, or unreadable front matter: no "missing title" on top of that
 
 
 class CasebookMarkdownReader(MarkdownReader):
@@ -203,6 +205,8 @@ class CasebookMarkdownReader(MarkdownReader):
         else:
             meta, header, body_start, yaml_problems = front
             problems += yaml_problems
+            if meta is None:  # reported: no "missing title" on top of that
+                meta, unreadable = {}, True
             # blank lines in place of the front matter keep callouts' line numbers
             content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
         body = lines[body_start:]
