@@ -49,12 +49,16 @@ def case_and_slugs(root: Path):
     (root / "stories" / "a.md").write_text(story("A", "Slug: same\n"))
     (root / "stories" / "b.md").write_text(story("B", "Slug: same\n"))
     (root / "stories" / "c.md").write_text(story("C", "Slug: Same\n"))
+    (root / "stories" / "d.md").write_text(story("D", "Slug:\n"))
+    (root / "stories" / "e.md").write_text(story("E", "Slug: ../../up\n"))
     return [
         ("stories/b.md", 6, "its URL /stories/same/ is already used by {root}/stories/a.md: "
                             "give one of them another file name or 'Slug:'"),
         ("stories/c.md", 6, "its URL /stories/Same/ is already used by {root}/stories/a.md "
                             "(URLs that differ only in case are one file on most hosts): "
                             "give one of them another file name or 'Slug:'"),
+        ("stories/d.md", 6, "'Slug:' is empty: write one (letters, digits, '-') or remove the line"),
+        ("stories/e.md", 6, "Slug '../../up' must be one part of a URL (letters, digits, '-'): remove the '/'"),
         ("stories/refund.md", 1, "its URL /stories/refund/ is already used by {root}/stories/Refund.md: "
                                  "give one of them another file name or 'Slug:'"),
     ]

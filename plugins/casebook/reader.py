@@ -273,6 +273,9 @@ class CasebookMarkdownReader(MarkdownReader):
                 return _DISCARD
         if name == "status":
             return self._status(value)
+        if name == "slug" and not value.strip():
+            self._problem("slug", "'Slug:' is empty: write one (letters, digits, '-') or remove the line")
+            return _DISCARD
         if name == "slug" and (re.search(r"[/\\]", value) or value.strip() in (".", "..")):
             self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
                                   "remove the '/'")
