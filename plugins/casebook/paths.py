@@ -24,9 +24,10 @@ from pelican.contents import Content
 
 from .problems import display_path
 
+# what Pelican's article and page generators hold, under these names
 CONTENT_LISTS = (
-    "articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations",
-    "pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations",
+    "articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
+    "translations", "drafts_translations", "hidden_translations", "draft_translations",
 )
 # Pelican's direct templates: their *_SAVE_AS settings count only when the template is generated
 DIRECT_TEMPLATE_NAMES = {"index", "tags", "categories", "authors", "archives"}

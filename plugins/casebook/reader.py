@@ -57,8 +57,8 @@ def metadata_header(lines):
     return meta, len(lines)
 
 
-def broken_links(lines, offset, source_path, content_root):
-    """(line, message) for each ``{filename}``/``{static}`` link to a missing file."""
+def missing_link_targets(lines, offset, source_path, content_root):
+    """(line, kind, target) for each ``{filename}``/``{static}``/``{attach}`` link to a missing file."""
     found = []
     for number, line in enumerate(lines, start=offset + 1):
         if "{" not in line:
@@ -72,8 +72,17 @@ def broken_links(lines, offset, source_path, content_root):
             # {filename}/_callouts/... and friends are registered by plugins
             if target.startswith("/_") or os.path.exists(full):
                 continue
-            found.append((number, f"broken internal link {{{m.group(1)}}}{target}: no such file"))
+            found.append((number, m.group(1), target))
     return found
+
+
+def broken_link_problems(missing):
+    return [(number, f"broken internal link {{{kind}}}{target}: no such file") for number, kind, target in missing]
+
+
+def broken_links(lines, offset, source_path, content_root):
+    """(line, message) for each ``{filename}``/``{static}`` link to a missing file."""
+    return broken_link_problems(missing_link_targets(lines, offset, source_path, content_root))
 
 
 def read_text(source_path) -> tuple[str, list, bool]:
@@ -104,11 +113,10 @@ YAML_END_RE = re.compile(r"^(---|\.\.\.)\s*$")
 def yaml_front_matter(lines):
     """Read a YAML front matter block (``---`` ... ``---``) at the top of a file.
 
-    None when there is none; else (meta, header, end, problems): ``meta`` (None
-    when the block cannot be read) in the
-    shape Markdown's meta extension gives ({key: [value]}), ``header`` as
-    :func:`metadata_header` gives it, and ``end`` the index of the first line
-    after the closing ``---``.
+    None when there is none; else (meta, header, end, problems): ``meta`` in the
+    shape Markdown's meta extension gives ({key: [value]}), or None when the
+    block cannot be read; ``header`` as :func:`metadata_header` gives it; ``end``
+    the index of the first line after the closing ``---``.
     """
     if not lines or not YAML_FENCE_RE.match(lines[0]):
         return None
@@ -152,17 +160,14 @@ def yaml_front_matter(lines):
     return meta, header, end + 1, problems
 
 
-def static_links_to_missing_files(html, lines, source_path, content_root):
-    """The HTML with each ``{static}``/``{attach}`` link to a missing file made a
-    plain relative link: Pelican would otherwise look the file up (its date,
-    with ``DEFAULT_DATE = "fs"``) and stop with a traceback. The link is
-    reported by :func:`broken_links` all the same."""
-    for _line, message in broken_links(lines, 0, source_path, content_root):
-        for kind in ("static", "attach"):
-            prefix = f"broken internal link {{{kind}}}"
-            if message.startswith(prefix):
-                target = message[len(prefix):].rsplit(": no such file", 1)[0]
-                html = html.replace(f"{{{kind}}}{target}", target)
+def unlink_missing_static_files(html, missing):
+    """The HTML with each ``{static}``/``{attach}`` link of ``missing`` (from
+    :func:`missing_link_targets`) made a plain relative link: Pelican would
+    otherwise look the file up (its date, with ``DEFAULT_DATE = "fs"``) and
+    stop with a traceback. The link is reported as broken all the same."""
+    for _line, kind, target in missing:
+        if kind in ("static", "attach"):
+            html = html.replace(f"{{{kind}}}{target}", target)
     return html
 
 
@@ -210,8 +215,9 @@ class CasebookMarkdownReader(MarkdownReader):
             # blank lines in place of the front matter keep callouts' line numbers
             content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
         body = lines[body_start:]
-        problems += broken_links(body, body_start, source_path, self.settings["PATH"])
-        content = static_links_to_missing_files(content, body, source_path, self.settings["PATH"])
+        missing = missing_link_targets(body, body_start, source_path, self.settings["PATH"])
+        problems += broken_link_problems(missing)
+        content = unlink_missing_static_files(content, missing)
         metadata = {}
         markdown_converted.send(self, md=md, metadata=metadata, problems=problems)
         if meta is None:
