@@ -197,6 +197,22 @@ def test_the_site_keeps_its_own_pages_when_a_page_takes_their_url(tmp_path):
     assert page(tmp_path / "out", "about/").exists()
 
 
+def test_the_sites_own_urls_come_from_its_settings(tmp_path, error_log):
+    content = tmp_path / "content"
+    shutil.copytree(MISTAKES / "site_urls" / "content", content)
+    (content / "pages" / "themes.md").unlink()
+    (content / "pages" / "find.md").write_text("Title: Find\n\nText.\n")
+    (content / "pages" / "tips.md").write_text("Title: Tips\n\nText.\n")
+    types = {"takeaway": {"label": "Takeaway"}, "lesson": {"label": "Lesson"}, "tip": {"label": "Tip"}}
+    build(content, tmp_path / "out", SEARCH_URL="find/", SEARCH_SAVE_AS="find/index.html", CALLOUTS_TYPES=types)
+    assert [m.split("/pages/", 1)[1] for m in error_log if ".md:" in m] == [
+        "find.md:1: its URL /find/ is one the site makes itself: rename the file or set another 'Slug:'",
+        "our-lessons.md:2: its URL /lessons/ is one the site makes itself: rename the file or set another 'Slug:'",
+        "tips.md:1: its URL /tips/ is one the site makes itself: rename the file or set another 'Slug:'",
+    ]
+    assert soup(page(tmp_path / "out", "search/")).h1.get_text() == "A page called search"
+
+
 def test_yaml_front_matter_is_read_as_metadata(tmp_path, capfd):
     output = tmp_path / "output"
     assert tasks.build_site(output, content=MISTAKES / "yaml_front_matter" / "content")
