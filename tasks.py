@@ -139,6 +139,8 @@ def remove_stale_folders(output: Path) -> None:
 
 
 def process_alive(pid: int) -> bool:
+    if os.name == "nt":  # signal 0 is CTRL_C_EVENT there: never ask
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
