@@ -30,8 +30,10 @@ lock: $(VENV)/.installed-base
 	$(UV_COMPILE) --output-file $(LOCK)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 
+
+# make serve PORT=8001 HOST=0.0.0.0
 serve: $(VENV)/.installed-base
-	$(INVOKE) serve
+	$(INVOKE) serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 build: $(VENV)/.installed-base
 	$(INVOKE) build $(if $(PUBLISH),--publish)

@@ -25,6 +25,10 @@ DEFAULT_DATE = "fs"  # only a safety net: a missing date is reported as an error
 DEFAULT_CATEGORY = "Case studies"
 # A story without `Category:` gets DEFAULT_CATEGORY, not its folder's name ("stories").
 USE_FOLDER_AS_CATEGORY = False
+
+# A story dated in the future is scheduled: a draft (left out of production)
+# until a build on or after its date; development builds list it as scheduled.
+WITH_FUTURE_DATES = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"  # article.locale_date, e.g. "6 May 2025"
 
 # Every plugin is an installed package (`make` installs them, editable): the
@@ -154,6 +158,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 CASEBOOK_JSON_LD = False  # on in publishconf.py
 CASEBOOK_ASSET_VERSION = ""  # cache-busting query string, set in publish builds
 CASEBOOK_MINIFY = False  # on in publishconf.py
+# make serve lists the build's mistakes at the top of every page (never in production)
+CASEBOOK_SHOW_PROBLEMS = True
 
 # -- Caching: a one-post edit under `make serve` re-reads only that post --------
 CACHE_CONTENT = True

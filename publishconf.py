@@ -11,6 +11,7 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 
 CASEBOOK_JSON_LD = True
+CASEBOOK_SHOW_PROBLEMS = False  # the list of mistakes is for make serve only
 CACHE_PATH = "cache/publish"
 
 # Drafts never reach a production build.

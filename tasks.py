@@ -1,7 +1,7 @@
 """Tasks behind the Makefile (`invoke --list`), after Pelican's quickstart tasks.py.
 
     invoke build [--publish]   strict build into output/, replaced only on success
-    invoke serve               build, serve on http://127.0.0.1:8000, rebuild + reload on change
+    invoke serve [--port N]    build, serve on http://127.0.0.1:8000, rebuild + reload on change
     invoke test                the whole test suite (installs Chromium when missing)
     invoke check               content lint + checks of the built site (make check)
     invoke clean               remove output/ and the content cache
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+
+from invoke import task
 
 from devkit import chromium as chromium_tools
 from devkit import scaffold
 from devkit.paths import CONTENT, OUTPUT, ROOT
 from devkit.staging import build_site
-from invoke import task
 
 HOST, PORT = "127.0.0.1", 8000
 
@@ -31,23 +33,45 @@ def build(c, publish=False):
         sys.exit(1)
 
 
-@task
-def serve(c):
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server cannot listen on host:port, or None when it can."""
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as error:
+        reason = "it is in use (another make serve?)" if error.errno == 98 or "in use" in str(error) else error.strerror
+        return f"cannot serve on http://{host}:{port}: {reason}; try make serve PORT={port + 1}"
+
+
+@task(help={"host": f"address to listen on (default {HOST}; make serve HOST=...)",
+            "port": f"port to listen on (default {PORT}; make serve PORT=8001)"})
+def serve(c, host=HOST, port=PORT):
     """Build, serve on http://127.0.0.1:8000 and rebuild + reload the browser on change."""
     from livereload import Server
+
+    port = int(port)
+    problem = port_problem(host, port)
+    if problem:
+        sys.exit(problem)
 
     def rebuild():
         # A fresh process each time, so edits to plugins/ take effect too; the
         # content cache keeps a one-post edit quick. Not strict: a mistake is
         # shown in the log and the last good pages stay up.
-        build_site(strict=False)
+        # Its mistakes are also listed at the top of every page (CASEBOOK_SHOW_PROBLEMS).
+        build_site(OUTPUT, strict=False, content=CONTENT)
 
     rebuild()
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild)
-    print(f"Serving {OUTPUT} on http://{HOST}:{PORT} (Ctrl-C to stop)")
-    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+    for pattern in (CONTENT / "**" / "*", ROOT / "theme/**/*", ROOT / "plugins/**/*.py", ROOT / "pelicanconf.py"):
+        server.watch(str(pattern), rebuild)
+    print(f"Serving {OUTPUT} on http://{host}:{port} (Ctrl-C to stop)")
+    try:
+        server.serve(host=host, port=port, root=str(OUTPUT), open_url_delay=None)
+    except OSError:  # taken while the site was building
+        sys.exit(port_problem(host, port) or f"cannot serve on http://{host}:{port}")
+    except KeyboardInterrupt:
+        print("stopped")
 
 
 @task

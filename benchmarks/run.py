@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from devkit import chromium
-from devkit.paths import ROOT
-from devkit.server import serve
 from site_search.plugin import pagefind_command
 
 from benchmarks.corpus import write_corpus
+from devkit import chromium
+from devkit.paths import ROOT
+from devkit.server import serve
 
 HERE = Path(__file__).resolve().parent
 

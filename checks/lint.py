@@ -23,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from casebook.source import broken_links, metadata_header, path_metadata
+
 from devkit.paths import ROOT
 
 REQUIRED = {"article": ("title", "date", "summary", "tags"), "page": ("title",)}

@@ -5,9 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, ROOT, ErrorRecords, build
+
 from devkit import chromium
 from devkit.server import serve
-from helpers import FIXTURES, ROOT, ErrorRecords, build
 
 
 @pytest.fixture(scope="session")

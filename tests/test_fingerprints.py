@@ -76,7 +76,8 @@ def test_plain_values_are_the_same_from_one_build_to_the_next():
 
 def test_a_changed_value_changes_its_digest():
     plain = Plain().plain
-    assert digest(plain(Record("n", datetime.date(2025, 1, 2)))) != digest(plain(Record("n", datetime.date(2025, 1, 3))))
+    first, second = Record("n", datetime.date(2025, 1, 2)), Record("n", datetime.date(2025, 1, 3))
+    assert digest(plain(first)) != digest(plain(second))
     settings = dict(DEFAULT_CONFIG)
     assert plain(Tag("empathy", settings)) != plain(Tag("loyalty", settings))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import types
 
 import pelican
@@ -121,3 +122,34 @@ class HookedWriter(Writer):
             self._written_files.add(filename)  # Pelican's guard against writing a file twice
             return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override)
+
+
+# -- the content cache ------------------------------------------------------------
+def save_cache_atomically(readers) -> None:
+    """Save a ``Readers`` cache whole or not at all (replaces its ``save_cache``).
+
+    ``FileDataCacher`` keeps its data in ``_cache``, its file in ``_cache_path``,
+    its opener (gzip or not) in ``_cache_open`` and whether to save in
+    ``_cache_data_policy``, and writes the file in place: a build stopped while
+    saving left a file every later build failed on.
+    """
+    if not readers._cache_data_policy:
+        return
+    path = readers._cache_path
+    partial = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with readers._cache_open(partial, "wb") as fh:
+            pickle.dump(readers._cache, fh)
+        os.replace(partial, path)
+    except (OSError, pickle.PicklingError, TypeError) as error:
+        logger.warning("Could not save the content cache %s: %s", path, error)
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+
+
+def make_cache_saves_atomic(readers) -> None:
+    """On ``readers_init``: the readers' cache is saved whole or not at all."""
+    readers.save_cache = lambda: save_cache_atomically(readers)

@@ -21,7 +21,22 @@ import os
 from pelican import signals
 from pelican.plugins.callouts import contracts as callouts
 
-from . import compat, fragments, highlight, html_policy, incremental, memory, minify, prefetch, problems, publishing, related
+from . import (
+    cache,
+    compat,
+    fragments,
+    highlight,
+    html_policy,
+    incremental,
+    memory,
+    minify,
+    paths,
+    prefetch,
+    problems,
+    progress,
+    publishing,
+    related,
+)
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .incremental.fingerprints import hash_files, plugin_folders
@@ -44,6 +59,8 @@ DEFAULTS = {
     # callouts of related stories shown under a story: at most, and per story
     "CASEBOOK_RELATED_CALLOUTS_MAX": 6,
     "CASEBOOK_RELATED_CALLOUTS_PER_STORY": 2,
+    # development builds (make serve) show this build's problems on every page
+    "CASEBOOK_SHOW_PROBLEMS": False,
 }
 WHOLE_NUMBERS = ("CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN", "CASEBOOK_RELATED_CALLOUTS_MAX",
                  "CASEBOOK_RELATED_CALLOUTS_PER_STORY")
@@ -105,6 +122,24 @@ def related_callouts(article, settings):
     return chosen[:limit]
 
 
+def report_problems(generators):
+    """Every author's mistake of this build, once everything is read and before
+    anything is written: the readers' records, then URLs and stray files."""
+    settings = generators[0].settings
+    found = problems.collect(generators)
+    found += paths.check_urls(generators, settings)
+    found += paths.loose_files(generators, settings)
+    if settings["CASEBOOK_SHOW_PROBLEMS"]:
+        # every page's template reads it (base.html), so a page shown with
+        # problems is rendered again once they are fixed
+        generators[0].context["casebook_problems"] = problems.for_pages(sorted(set(found)), paths.contents(generators))
+    problems.report(found)
+    if progress.shown():
+        planned = paths.site_outputs(generators, settings)
+        planned.update((c.save_as, None) for c in paths.contents(generators) if c.save_as)
+        progress.start_writing(len(planned))
+
+
 # -- one receiver per signal, in the order of a build -------------------------------
 def on_initialized(pelican):
     configure(pelican)
@@ -113,6 +148,7 @@ def on_initialized(pelican):
 def on_get_generators(pelican):
     if pelican.settings.get("CACHE_CONTENT") or pelican.settings.get("LOAD_CONTENT_CACHE"):
         version_cache(pelican.settings)
+        cache.discard_damaged(pelican.settings)
     return CompaniesGenerator, highlight.CodeStyleGenerator
 
 
@@ -121,6 +157,7 @@ def on_get_writer(pelican):
 
 
 def on_readers_init(readers):
+    compat.make_cache_saves_atomic(readers)
     for reader in (CasebookMarkdownReader, CasebookRstReader, CasebookHTMLReader):
         if not reader.enabled:  # e.g. docutils missing
             continue
@@ -130,9 +167,15 @@ def on_readers_init(readers):
 
 def on_article_generator_init(generator):
     prefetch.start(generator, CasebookMarkdownReader)
+    progress.start(generator)
+
+
+def on_content_read(generator, metadata=None):
+    progress.read_one(generator, metadata=metadata)
 
 
 def on_article_generator_finalized(generator):
+    publishing.mark_scheduled(generator)
     publishing.drop_unpublished(generator)
     memory.share_labels(generator)
     memory.freeze_urls(generator)
@@ -148,19 +191,21 @@ def on_callout_entries_ready(generator):
 
 def on_all_generators_finalized(generators):
     prefetch.stop()
-    problems.report_all(generators)
+    report_problems(generators)
     fragments.start_build(generators)
     memory.freeze()
 
 
 def on_content_written(path, context=None):
     memory.release_rendered_content(context)
+    progress.wrote_one(path, context=context)
 
 
 def on_finalized(pelican):
     memory.unfreeze()
     minify.minify_output(pelican)
     incremental.save_manifest(pelican)  # after minify: records the files as they stay
+    progress.finish(pelican)
 
 
 def register():
@@ -169,6 +214,8 @@ def register():
     signals.get_writer.connect(on_get_writer)
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_init.connect(on_article_generator_init)
+    signals.article_generator_context.connect(on_content_read)
+    signals.page_generator_context.connect(on_content_read)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     callouts.entries_ready.connect(on_callout_entries_ready)
     signals.all_generators_finalized.connect(on_all_generators_finalized)

@@ -4,7 +4,7 @@ A reader that logs at error level inside Pelican's ``--fatal errors`` mode
 raises, and Pelican then drops the file with a traceback. So readers only
 *record* problems on the content's metadata (``author_problems``: a list of
 ``(line, message)``); they are cached with the content, so a cached file is
-reported on every build, and ``report_all()`` logs all of them after every
+reported on every build, and ``report()`` logs all of them after every
 generator has read its files.
 """
 
@@ -15,12 +15,29 @@ from pelican.plugins.callouts import contracts as callouts
 METADATA_KEY = "author_problems"
 
 
-def report_all(generators) -> None:
-    """Log every problem recorded while reading, as ``path:line: message``, then
-    stop a strict build (the callouts plugin's reporter, shared). Stories a
-    production build leaves out (``unpublished``) are reported too."""
+def collect(generators) -> list[tuple[str, int, str]]:
+    """Every problem recorded while reading, as ``(path, line, message)``, with
+    those of stories a production build leaves out (``unpublished``)."""
     found = callouts.collect(generators, METADATA_KEY)
     for generator in generators:
         for content in getattr(generator, "unpublished", None) or ():
-            found.extend((content.source_path, line, message) for line, message in content.metadata.get(METADATA_KEY, ()))
+            found.extend((content.source_path, line, message)
+                         for line, message in content.metadata.get(METADATA_KEY, ()))
+    return found
+
+
+def report(found) -> None:
+    """Log each as ``path:line: message``, all of them, then stop a strict build
+    (the callouts plugin's reporter, shared)."""
     callouts.report(found)
+
+
+def for_pages(problems, contents) -> tuple:
+    """The problems as development pages list them: (path, line, message, url of
+    the affected story or page, or "" when it has none)."""
+    urls = {}
+    for content in contents:
+        if getattr(content, "save_as", "") and type(content).__name__ != "Static":
+            urls[callouts.display_path(content.source_path)] = content.url
+    return tuple((callouts.display_path(path), line, message, urls.get(callouts.display_path(path), ""))
+                 for path, line, message in problems)

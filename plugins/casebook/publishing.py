@@ -1,6 +1,13 @@
-"""What a production build publishes: no hidden story, no draft."""
+"""What a production build publishes: no hidden story, no draft, no story dated in the future."""
 
 from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from pelican.plugins.callouts.contracts import display_path
+
+logger = logging.getLogger(__name__)
 
 
 def drop_unpublished(generator):
@@ -23,3 +30,17 @@ def drop_unpublished(generator):
         # a {filename} link to it from a published story resolves to nothing
         linkable.pop(story.get_relative_source_path(), None)
     generator.unpublished = unpublished
+
+
+def mark_scheduled(generator):
+    """A story dated in the future is kept back (``WITH_FUTURE_DATES = False``
+    makes it a draft, so production leaves it out until a build on or after its
+    date); development builds show it among the drafts as *scheduled*."""
+    for draft in generator.drafts:
+        date = getattr(draft, "date", None)
+        if date is None or draft.metadata.get("status") not in (None, "published"):
+            continue
+        now = datetime.now(date.tzinfo) if date.tzinfo else datetime.now()
+        if date > now:
+            draft.scheduled = True
+            logger.info("%s: scheduled for %s", display_path(draft.source_path), date.date())

@@ -1,7 +1,11 @@
 """The Markdown reader of the site: Pelican's, plus what authors need.
 
-- Metadata mistakes (missing title or date, a date that does not exist, a
-  ``{filename}`` link to a missing file) are recorded with their line.
+- Metadata mistakes (missing title or date, a date that does not exist, an
+  unknown ``Status:``, a ``{filename}`` link to a missing file) are recorded
+  with their line. A file that is not UTF-8 text is read with its bad bytes
+  replaced and reported, never dropped.
+- YAML front matter (``---`` ... ``---``) is read with PyYAML into the same
+  metadata as Pelican's ``Key: value`` header.
 - ``Companies:`` becomes a list of :class:`Company`, like ``Tags:``.
 - The callout records and problems the callouts extension adds to the
   document's metadata (``pelican.plugins.callouts.contracts``) are taken out
@@ -18,12 +22,15 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass
 
 from markdown import Markdown
+from pelican.contents import Article
 from pelican.plugins.callouts import contracts as callouts
 from pelican.readers import HTMLReader, MarkdownReader, RstReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
@@ -32,7 +39,15 @@ from . import compat, highlight, html_policy, imported, incremental, prefetch
 from .anchors_ext import AuthorAnchorsExtension
 from .companies import Company
 from .problems import METADATA_KEY
-from .source import broken_links, metadata_header, path_metadata
+from .source import (
+    broken_link_problems,
+    metadata_header,
+    missing_link_targets,
+    path_metadata,
+    read_text,
+    unlink_missing_static_files,
+    yaml_front_matter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +70,7 @@ class Converted:
     header: dict  # {key: (line, value)}
     words: int
     read: tuple | None  # for incremental rebuilds: incremental.read_record
+    unreadable: bool = False  # binary, or unreadable front matter: no "missing title" on top of that
 
 
 class CasebookMarkdownReader(MarkdownReader):
@@ -67,18 +83,32 @@ class CasebookMarkdownReader(MarkdownReader):
         options = self.settings["MARKDOWN"]
         md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
         md.document_key = self._document_key(source_path)
-        with pelican_open(source_path) as text:
-            lines = text.split("\n")
+        text, problems, unreadable = read_text(source_path)
+        lines = text.split("\n")
+        front = yaml_front_matter(lines)
+        if front is None:
             header, body_start = metadata_header(lines)
             content = md.convert(text)
+            meta = None
+        else:
+            meta, header, body_start, yaml_problems = front
+            problems += yaml_problems
+            if meta is None:  # reported: no "missing title" on top of that
+                meta, unreadable = {}, True
+            # blank lines in place of the front matter keep callouts' line numbers
+            content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
         content = imported.site_relative_links(content, source_path, self.settings["PATH"])
         content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
-        problems = broken_links(body, body_start, source_path, self.settings["PATH"])
-        meta = dict(getattr(md, "Meta", {}))
+        missing = missing_link_targets(body, body_start, source_path, self.settings["PATH"])
+        problems += broken_link_problems(missing)
+        content = unlink_missing_static_files(content, missing)
+        md_meta = dict(getattr(md, "Meta", {}))
         # the callouts extension's results travel in Meta, one value each
-        records = meta.pop(callouts.RECORDS_KEY, [[]])[0]
-        problems.extend(meta.pop(callouts.PROBLEMS_KEY, [()])[0])
+        records = md_meta.pop(callouts.RECORDS_KEY, [[]])[0]
+        problems.extend(md_meta.pop(callouts.PROBLEMS_KEY, [()])[0])
+        if meta is None:
+            meta = md_meta
         policy = html_policy.policy_for(self.settings)
         problems += html_policy.locate(policy.find(content), lines, body_start)
         content = policy.clean(content)
@@ -104,7 +134,7 @@ class CasebookMarkdownReader(MarkdownReader):
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
-        return Converted(content, meta, formatted, metadata, problems, header, words, read)
+        return Converted(content, meta, formatted, metadata, problems, header, words, read, unreadable)
 
     @staticmethod
     def _metadata_problems(policy, meta, header, formatted):
@@ -127,11 +157,13 @@ class CasebookMarkdownReader(MarkdownReader):
         self._meta = converted.header
         metadata = dict(converted.metadata)
         metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
-        self._check_required(metadata, source_path)
+        self._check_required(metadata, source_path, report=not converted.unreadable)
         metadata["word_count"] = converted.words
         # Modified: as written (with DEFAULT_DATE = "fs" Pelican sets it from the file's mtime)
         metadata["modified_given"] = "modified" in converted.meta
         metadata["reading_minutes"] = reading_minutes(converted.words)
+        if "slug" in self._meta:
+            metadata["casebook_slug_line"] = self._meta["slug"][0]  # for URL collisions (paths.py)
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.record_in(metadata, converted.read)
         return converted.content, metadata
@@ -145,15 +177,38 @@ class CasebookMarkdownReader(MarkdownReader):
             except (ValueError, OverflowError):
                 self._problem(name, f"{name.title()} {value!r} is not a real date: use YYYY-MM-DD")
                 return compat.DISCARD
+        if name == "status":
+            return self._status(value)
+        if name == "slug" and not value.strip():
+            self._problem("slug", "'Slug:' is empty: write one (letters, digits, '-') or remove the line")
+            return compat.DISCARD
+        if name == "slug" and (re.search(r"[/\\]", value) or value.strip() in (".", "..")):
+            self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
+                                  "remove the '/'")
+            return compat.DISCARD
         return super().process_metadata(name, value)
 
+    def _status(self, value):
+        """A known status as written; an unknown one is reported and kept out of
+        production as a draft (Pelican would drop the file with a traceback)."""
+        status = str(value).strip().lower()
+        known = [s for s in Article.allowed_statuses if s != "skip"]  # "skip": Pelican-internal
+        if status in known:
+            return status
+        near = difflib.get_close_matches(status, known, n=1, cutoff=0.5)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        self._problem("status", f"unknown Status {value!r} ({hint}known: {', '.join(sorted(known))}); "
+                                "built as a draft until it is fixed")
+        return "draft"
+
     # -- checks ----------------------------------------------------------
-    def _check_required(self, metadata, source_path):
+    def _check_required(self, metadata, source_path, report=True):
         if not metadata.get("title"):
-            self._problems.append((1, "missing 'Title:' in the metadata header"))
+            if report:
+                self._problems.append((1, "missing 'Title:' in the metadata header"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if ("date" not in metadata and "date" not in self._meta and not self._is_page(source_path)
+        if (report and "date" not in metadata and "date" not in self._meta and not self._is_page(source_path)
                 and "date" not in path_metadata(source_path, self.settings)):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
 

@@ -3,8 +3,8 @@
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from pelican.plugins.callouts.markdown_ext import CalloutsExtension
 from markdown.test_tools import TestCase
+from pelican.plugins.callouts.markdown_ext import CalloutsExtension
 
 
 def convert(source, **config):

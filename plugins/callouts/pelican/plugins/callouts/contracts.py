@@ -28,9 +28,11 @@ from __future__ import annotations
 import abc
 import logging
 import os
+
 from blinker import signal
 
 from .markdown_ext import PROBLEMS_KEY, RECORDS_KEY, Callout
+
 PLUGIN_NAME = __package__  # "pelican.plugins.callouts": its name in PLUGINS
 
 __all__ = ["CONTENT_LISTS", "PLUGIN_NAME", "PROBLEMS_KEY", "RECORDS_KEY", "Fingerprinted", "PageKeeper", "collect",

@@ -20,7 +20,6 @@ from functools import partial
 
 from markupsafe import escape
 from pelican import signals
-from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join, slugify
 
