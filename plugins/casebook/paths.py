@@ -22,7 +22,7 @@ from datetime import datetime
 
 from pelican.contents import Content
 
-from .problems import display_path
+from pelican.plugins.callouts.contracts import display_path
 
 # what Pelican's article and page generators hold, under these names
 CONTENT_LISTS = (
