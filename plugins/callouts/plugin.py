@@ -333,7 +333,7 @@ class CalloutsGenerator(Generator):
         settings, types, context = self.settings, self.types, self.context
         examples = settings["CALLOUTS_EXAMPLES"]
 
-        def summary(collection):
+        def summary(collection, examples=examples):
             return Summary(collection.tag, collection.url, len(collection.entries),
                            collection.counts(types), collection.entries[:examples])
 
@@ -349,7 +349,8 @@ class CalloutsGenerator(Generator):
         context["callout_index"] = index
         context["callout_counts"] = {name: value["count"] for name, value in index.items()}
 
-        chapters = sorted((summary(c) for c in self.chapters.values()), key=lambda s: s.tag.name.lower())
+        # the playbook's contents show no examples (so a callout edit leaves them as they are)
+        chapters = sorted((summary(c, 0) for c in self.chapters.values()), key=lambda s: s.tag.name.lower())
         context["playbook_chapters"] = chapters
         book_size = sum(s.count for s in chapters)
         self.book = book_size and book_size <= settings["CALLOUTS_BOOK_MAX"]
