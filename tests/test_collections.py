@@ -260,3 +260,17 @@ def test_overviews_list_themes_by_count_and_from_a_to_z(real_site, url):
                   for s in document.select(".summary-title")]
         assert counts == sorted(counts, reverse=True) and len(counts) == len(alphabetical)
 
+
+
+def test_a_story_without_a_theme_keeps_its_callouts_on_the_overview(tmp_path):
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    (content / "stories" / "loose.md").write_text(
+        "Title: Loose\nDate: 2024-01-01\nSummary: s\n\n> [!takeaway] Smile first\n> It helps.\n")
+    output = tmp_path / "out"
+    build(content, output, SITE_SEARCH_INDEX=False)
+    (record,) = records(output)
+    assert path_of(record["index_url"]) == "takeaways/"
+    entry = soup(page(output, "takeaways/")).find(id=urlparse(record["index_url"]).fragment)
+    assert entry is not None and key(entry) == record_key(record)
+    assert broken_links(output) == []

@@ -311,19 +311,23 @@ class CalloutsGenerator(Generator):
 
     def paginate(self, collection: Collection):
         """The pages of a collection, as Pelican's writer paginates its template."""
-        per_page = self.settings["PAGINATED_TEMPLATES"].get(collection.template)
+        settings = self.settings
+        per_page = None  # a template left out of PAGINATED_TEMPLATES: one page
+        if collection.template in settings["PAGINATED_TEMPLATES"]:
+            per_page = settings["PAGINATED_TEMPLATES"][collection.template] or settings["DEFAULT_PAGINATION"]
         paginator = Paginator(collection.save_as, collection.url, collection.entries, self.settings, per_page)
         return [paginator.page(number) for number in paginator.page_range]
 
     def place_canonical_entries(self, linkable):
         """Each callout's canonical entry: on its type's page of its story's first
         theme, on the page of that listing that holds it; the link its story's
-        callout makes (``index_href``) resolves there."""
+        callout makes (``index_href``) resolves there. A story without a theme
+        keeps its callouts' canonical entries on the type's overview page."""
         for key, listing in self.by_type.items():
             for page in self.paginate(listing):
                 for entry in page.object_list:
                     tags = getattr(entry.article, "tags", ())
-                    if tags and tags[0] is key[1]:
+                    if tags and tags[0] == key[1]:
                         entry.index_page = page.url
         for entry in self.entries:
             linkable[f"{LINK_PREFIX}{entry.type.name}/{entry.callout.anchor}"] = LinkTarget(entry.index_page)
@@ -345,7 +349,8 @@ class CalloutsGenerator(Generator):
             listed = [summary(c) for (name, _tag), c in self.by_type.items() if name == t.name]
             index[t.name] = {"type": t, "themes": by_count(listed),
                              "alphabetical": sorted(listed, key=lambda s: s.tag.name.lower()),
-                             "count": sum(1 for e in self.entries if e.type is t)}
+                             "count": sum(1 for e in self.entries if e.type is t),
+                             "unthemed": [e for e in self.entries if e.type is t and not getattr(e.article, "tags", ())]}
         context["callout_index"] = index
         context["callout_counts"] = {name: value["count"] for name, value in index.items()}
 
@@ -390,7 +395,8 @@ class CalloutsGenerator(Generator):
         for t in self.types:
             index = self.context["callout_index"][t.name]
             write(t.save_as, template, self.context, url=t.url, callout_type=t, template_name="callouts",
-                  themes=index["themes"], alphabetical=index["alphabetical"], total=index["count"])
+                  themes=index["themes"], alphabetical=index["alphabetical"], total=index["count"],
+                  unthemed=index["unthemed"])
         templates = {name: self.get_template(name) for name in COLLECTION_TEMPLATES}
         for collection in self.collections:
             # Pelican's writer paginates `entries`: each page shows only its own callouts
