@@ -212,9 +212,10 @@ def checkout(ref: str, work: Path) -> Path | None:
 
 
 def callout_render(project: Path, content: Path, output: Path) -> dict:
-    """Seconds the callouts plugin spends writing its pages (JSON and feed
-    included), in a build of ``content`` with ``project``'s plugins, theme and
-    settings, and the number of HTML pages it wrote."""
+    """Seconds the callouts plugin spends writing the takeaway, lesson and
+    playbook pages (not the JSON, the feed, nor a company's callouts of a
+    theme, which are company pages), in a build of ``content`` with
+    ``project``'s plugins, theme and settings, and the number of pages."""
     shutil.rmtree(output, ignore_errors=True)
     result = subprocess.run([PY, str(Path(__file__).resolve()), "--time-callouts", str(project), str(content),
                              str(output)], capture_output=True, text=True, cwd=project)
@@ -237,6 +238,7 @@ def time_callouts(project: str, content: str, output: str) -> None:
     settings = read_settings(str(Path(project) / "pelicanconf.py"), override={
         "PATH": content, "OUTPUT_PATH": output, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
         "SITE_SEARCH_INDEX": False, "PLUGIN_PATHS": [str(Path(project) / "plugins")],
+        "CALLOUTS_JSON_SAVE_AS": "", "CALLOUTS_FEED_ATOM": "", "CALLOUTS_COMPANY_THEME_SAVE_AS": "",
         "THEME": str(Path(project) / "theme")})
     pelican = Pelican(settings)
     generator = sys.modules["callouts.plugin"].CalloutsGenerator
@@ -443,9 +445,11 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
         for kind, (name, size, count) in r["largest"].items():
             lines.append(f"| {n} | {kind} | {count} | `{name}` | {size / 1024:.1f} | "
                          f"{'yes' if size <= PAGE_BUDGET else '**no**'} |")
-    lines += ["", "Time the callouts plugin spends writing its pages (JSON and feed included), now and with "
-              f"the plugins and theme of `{CALLOUTS_BEFORE}` (before the collections: three pages holding every "
-              "callout), on the same corpus:", "",
+    lines += ["", "Time the callouts plugin spends writing the takeaway, lesson and playbook pages (overviews, "
+              "theme pages, chapters; not the JSON, the feed or the company pages), now and with the plugins and "
+              f"theme of `{CALLOUTS_BEFORE}` (before the collections: three pages holding every callout), "
+              "on the same corpus, in a build of its own. The speed-up compares CPU seconds (the machine is shared):",
+              "",
               "| articles | before, s | CPU s | HTML pages | now, s | CPU s | HTML pages | speed-up (CPU) |",
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():

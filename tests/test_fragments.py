@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from casebook.fragments import CACHE_KEY, once
+from casebook.fragments import CACHE_KEY, once, once_each
 from helpers import FIXTURES, build
 from jinja2 import Environment
 
@@ -82,3 +82,19 @@ def test_reading_on_worker_processes_builds_the_same_site(tmp_path, caplog):
     # the second build's stories were converted by the workers
     assert [r.getMessage() for r in caplog.records if r.name == "casebook.prefetch"] == [
         "casebook: converting 3 files on 2 workers"]
+
+
+def test_once_each_renders_a_list_sharing_the_fragments_of_once():
+    a, b = {"name": "A"}, {"name": "B"}
+    calls = []
+    env = Environment(autoescape=True)
+    env.globals.update(once=once, once_each=once_each, count=lambda: calls.append(1) or len(calls))
+    template = env.from_string(
+        "{%- macro card(item, level) %}<{{ count() }}:{{ item.name }}:{{ level }}>{% endmacro -%}"
+        "{{ once(card, items[0], 2) }}|{{ once_each(card, items, 2) }}|{{ once_each(card, items, 3) }}")
+    html = template.render({"items": [a, b], CACHE_KEY: {}})
+    assert html == "<1:A:2>|<1:A:2><2:B:2>|<3:A:3><4:B:3>"
+    assert len(calls) == 4
+    # without a cache (relative URLs) every item renders every time
+    calls.clear()
+    assert template.render({"items": [a, b]}).count("<") == 5 and len(calls) == 5

@@ -62,11 +62,12 @@ DEFAULTS = {
     "CALLOUTS_BOOK_URL": "playbook/complete/",
     "CALLOUTS_BOOK_SAVE_AS": "playbook/complete/index.html",
     "CALLOUTS_BOOK_MAX": 150,
-    # the callouts of one company's stories on one theme (every type); {company}: the company's slug
+    # the callouts of one company's stories on one theme (every type); {company}: the company's slug.
+    # "" writes none (the grid's cells then link nowhere)
     "CALLOUTS_COMPANY_THEME_URL": "companies/{company}/{theme}/",
     "CALLOUTS_COMPANY_THEME_SAVE_AS": "companies/{company}/{theme}/index.html",
     # callouts on one page of a collection (Pelican's paginator, PAGINATION_PATTERNS)
-    "CALLOUTS_PER_PAGE": 60,
+    "CALLOUTS_PER_PAGE": 200,
     # callouts shown as examples of a theme on the overview pages
     "CALLOUTS_EXAMPLES": 3,
 }
@@ -297,7 +298,7 @@ class CalloutsGenerator(Generator):
                             "callout_theme", tag, settings["CALLOUTS_THEME_URL"].format(**type_fields),
                             settings["CALLOUTS_THEME_SAVE_AS"].format(**type_fields), [], type=entry.type)
                     listing.entries.append(entry)
-                for company in companies:
+                for company in companies if settings["CALLOUTS_COMPANY_THEME_SAVE_AS"] else ():
                     pair = pairs.get((company, tag))
                     if pair is None:
                         company_fields = {**fields, "company": company.slug}
