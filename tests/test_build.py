@@ -125,7 +125,8 @@ def test_each_index_lists_every_callout_of_its_type_and_json_counts_them_all(sit
         listed = set()
         for link in index.select("nav.toc a"):
             theme = soup(page(output, link["href"].lstrip("/")))
-            listed |= {el.select_one(".entry-title a").get_text(" ", strip=True) for el in theme.select("article.entry")}
+            listed |= {el.select_one(".entry-title a").get_text(" ", strip=True)
+                       for el in theme.select("article.entry")}
         assert sorted(listed) == sorted(title for k, title in in_articles if k == kind)
         themes = [a.get_text() for a in index.select("nav.toc a")]
         assert themes == sorted(themes, key=str.lower) and themes

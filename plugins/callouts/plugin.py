@@ -351,7 +351,8 @@ class CalloutsGenerator(Generator):
             index[t.name] = {"type": t, "themes": by_count(listed),
                              "alphabetical": sorted(listed, key=lambda s: s.tag.name.lower()),
                              "count": sum(1 for e in self.entries if e.type is t),
-                             "unthemed": [e for e in self.entries if e.type is t and not getattr(e.article, "tags", ())]}
+                             "unthemed": [e for e in self.entries
+                                          if e.type is t and not getattr(e.article, "tags", ())]}
         context["callout_index"] = index
         context["callout_counts"] = {name: value["count"] for name, value in index.items()}
 
