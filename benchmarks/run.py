@@ -9,9 +9,13 @@
 
 Every figure is also given as a ratio to the baseline of the same run, since
 machines are noisy. Also measured: one-article rebuilds with a warm content
-cache (body, callout and title edits), the weight of an article page,
-Pagefind's share of the build, and in headless Chromium the bytes and time of
-a first one-word search.
+cache (body, callout and title edits), the weight of an article page, the
+largest page of each kind (gzip; the budget is 100 KB), the time the callout
+pages take to render against the same pages before issue #15 (three pages
+holding every callout), Pagefind's share of the build, and in headless
+Chromium the bytes and time of a first one-word search. The build times are
+also drawn, against the number of articles, as an SVG next to the report
+(matplotlib).
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ from devkit.server import serve
 HERE = Path(__file__).resolve().parent
 
 PY = sys.executable
+
+#: No HTML page of the site may weigh more than this, gzip-compressed (issue #15).
+PAGE_BUDGET = 100 * 1024
+#: The callout pages as they were before the collections (issue #15): three pages
+#: (/takeaways/, /lessons/, /playbook/) holding every callout. Their render time is
+#: measured from this commit's plugins and theme, on the same corpus.
+CALLOUTS_BEFORE = "1c4527c"
 
 
 @dataclass
@@ -131,8 +142,145 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
     finally:
         edited.write_text(original)
 
+    callouts = {"now": callout_render(ROOT, corpus / "pelican", work / f"callouts-{n}")}
+    before = checkout(CALLOUTS_BEFORE, work)
+    if before:
+        callouts["before"] = callout_render(before, corpus / "pelican", work / f"callouts-before-{n}")
+
     return {"runs": runs, "index_seconds": index_seconds, "cold": cold, "rebuilds": rebuilds,
-            "weight": page_weight(out / "search"), "site": out / "search"}
+            "weight": page_weight(out / "search"), "site": out / "search",
+            "largest": largest_pages(out / "site"), "callouts": callouts}
+
+
+# -- page sizes --------------------------------------------------------------
+# Each kind of page by its path (pages 2, 3 ... of a listing count as their listing's kind).
+PAGE_KINDS = [
+    (r"index\.html", "home"),
+    (r"stories/[^/]+/index\.html", "story"),
+    (r"themes/index\.html", "themes (with the grid)"),
+    (r"themes/[^/]+/index\.html", "theme"),
+    (r"companies/index\.html", "companies (with the grid)"),
+    (r"companies/[^/]+/index\.html", "company"),
+    (r"companies/[^/]+/[^/]+/index\.html", "company on a theme"),
+    (r"(takeaways|lessons)/index\.html", "takeaways / lessons overview"),
+    (r"(takeaways|lessons)/[^/]+/index\.html", "takeaways / lessons of a theme"),
+    (r"playbook/index\.html", "playbook contents"),
+    (r"playbook/complete/index\.html", "whole playbook"),
+    (r"playbook/[^/]+/index\.html", "playbook chapter"),
+    (r"archives/.*", "archives"),
+    (r"categories/.*", "categories"),
+]
+
+
+def page_kind(name: str) -> str:
+    name = re.sub(r"(^|/)page/\d+/index\.html$", r"\1index.html", name)
+    for pattern, kind in PAGE_KINDS:
+        if re.fullmatch(pattern, name):
+            return kind
+    return "other"
+
+
+def largest_pages(site: Path) -> dict[str, tuple[str, int, int]]:
+    """The largest page of each kind: kind -> (path, gzip bytes, number of pages of that kind)."""
+    largest: dict[str, tuple[str, int, int]] = {}
+    for path in site.rglob("*.html"):
+        name = str(path.relative_to(site))
+        if name.startswith("pagefind/"):
+            continue
+        kind = page_kind(name)
+        size = len(gzip.compress(path.read_bytes(), 6))
+        _, most, count = largest.get(kind, ("", -1, 0))
+        largest[kind] = (name, size, count + 1) if size > most else (largest[kind][0], most, count + 1)
+    return dict(sorted(largest.items()))
+
+
+# -- the callout pages' render time ------------------------------------------
+def checkout(ref: str, work: Path) -> Path | None:
+    """The project at ``ref`` (its plugins, theme and settings), from git; None without git."""
+    folder = work / f"project-{ref}"
+    if (folder / "pelicanconf.py").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "plugins", "theme", "pelicanconf.py"],
+                             capture_output=True)
+    if archive.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"  (no callout comparison: git archive {ref} failed)", flush=True)
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def callout_render(project: Path, content: Path, output: Path) -> dict:
+    """Seconds the callouts plugin spends writing the takeaway, lesson and
+    playbook pages (not the JSON, the feed, nor a company's callouts of a
+    theme, which are company pages), in a build of ``content`` with
+    ``project``'s plugins, theme and settings, and the number of pages."""
+    shutil.rmtree(output, ignore_errors=True)
+    result = subprocess.run([PY, str(Path(__file__).resolve()), "--time-callouts", str(project), str(content),
+                             str(output)], capture_output=True, text=True, cwd=project)
+    if result.returncode != 0:
+        raise SystemExit(f"callout timing failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def time_callouts(project: str, content: str, output: str) -> None:
+    """In this process: build, timing the callouts generator's output (prints JSON)."""
+    os.chdir(project)
+    # that project's plugins, not this one's (imported above for Pagefind's command)
+    plugins = str(Path(project) / "plugins")
+    sys.path[:] = [plugins, *(p for p in sys.path if p != str(ROOT / "plugins"))]
+    for name in [m for m in sys.modules if m.split(".")[0] in {"casebook", "callouts", "site_search"}]:
+        del sys.modules[name]
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(Path(project) / "pelicanconf.py"), override={
+        "PATH": content, "OUTPUT_PATH": output, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
+        "SITE_SEARCH_INDEX": False, "PLUGIN_PATHS": [str(Path(project) / "plugins")],
+        "CALLOUTS_JSON_SAVE_AS": "", "CALLOUTS_FEED_ATOM": "", "CALLOUTS_COMPANY_THEME_SAVE_AS": "",
+        "THEME": str(Path(project) / "theme")})
+    pelican = Pelican(settings)
+    generator = sys.modules["callouts.plugin"].CalloutsGenerator
+    write = generator.generate_output
+    taken = {}
+
+    def timed(self, writer):
+        before = sum(1 for _ in Path(output).rglob("*.html"))
+        started, cpu = time.perf_counter(), time.process_time()
+        write(self, writer)
+        taken["seconds"] = time.perf_counter() - started
+        taken["cpu_seconds"] = time.process_time() - cpu
+        taken["pages"] = sum(1 for _ in Path(output).rglob("*.html")) - before
+
+    generator.generate_output = timed
+    pelican.run()
+    print(json.dumps(taken))
+
+
+# -- the plot ----------------------------------------------------------------
+def plot(results: dict, path: Path) -> None:
+    """Build seconds against articles, one line a build, as an SVG (matplotlib)."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams["svg.hashsalt"] = "casebook"  # the same figures give the same file
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    counts = sorted(results)
+    fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
+    for name, marker in (("baseline", "o"), ("site", "s"), ("site+search", "^"), ("hugo", "D")):
+        ax.plot(counts, [results[n]["runs"][name].seconds for n in counts], marker=marker, label=name)
+    ax.set_xlabel("articles")
+    ax.set_ylabel("build seconds (wall clock)")
+    ax.set_title("Build time against site size")
+    ax.set_xticks(counts)
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
 
 
 def _add_paragraph(text: str) -> str:
@@ -238,9 +386,14 @@ def versions() -> str:
     return ", ".join(found)
 
 
+PLOT_NAME = "performance.svg"
+
+
 def report(results: dict, command: str, repeat: int = 1) -> str:
     lines = [
         "# Build performance",
+        "",
+        f"![Build seconds against the number of articles: baseline, site, site with search, Hugo]({PLOT_NAME})",
         "",
         f"Command: `{command}`  ",
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}  ",
@@ -283,6 +436,29 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
     for n, r in results.items():
         cells = [f"{r['rebuilds'][kind]:.2f} | {r['rebuilds'][kind] / r['cold']:.2f}" for kind in EDITS]
         lines.append(f"| {n} | {r['cold']:.2f} | " + " | ".join(cells) + " |")
+    lines += ["", f"The largest page of each kind (gzip, level 6), against the budget of {PAGE_BUDGET // 1024} KB "
+              "for any HTML page:", "",
+              "| articles | kind | pages | largest page | gzip KB | within budget |",
+              "| ---: | --- | ---: | --- | ---: | --- |"]
+    for n, r in results.items():
+        for kind, (name, size, count) in r["largest"].items():
+            lines.append(f"| {n} | {kind} | {count} | `{name}` | {size / 1024:.1f} | "
+                         f"{'yes' if size <= PAGE_BUDGET else '**no**'} |")
+    lines += ["", "Time the callouts plugin spends writing the takeaway, lesson and playbook pages (overviews, "
+              "theme pages, chapters; not the JSON, the feed or the company pages), now and with the plugins and "
+              f"theme of `{CALLOUTS_BEFORE}` (before the collections: three pages holding every callout), "
+              "on the same corpus, in a build of its own. The speed-up compares CPU seconds (the machine is shared):",
+              "",
+              "| articles | before, s | CPU s | HTML pages | now, s | CPU s | HTML pages | speed-up (CPU) |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for n, r in results.items():
+        now, before = r["callouts"]["now"], r["callouts"].get("before")
+        if before:
+            lines.append(f"| {n} | {before['seconds']:.2f} | {before['cpu_seconds']:.2f} | {before['pages']} | "
+                         f"{now['seconds']:.2f} | {now['cpu_seconds']:.2f} | {now['pages']} | "
+                         f"{before['cpu_seconds'] / now['cpu_seconds']:.2f}× |")
+        else:
+            lines.append(f"| {n} | | | | {now['seconds']:.2f} | {now['cpu_seconds']:.2f} | {now['pages']} | |")
     lines += ["", "| articles | article page, gzip bytes: HTML | CSS | JS | total |",
               "| ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():
@@ -311,7 +487,10 @@ def main(argv=None):
     parser.add_argument("--work", default=str(HERE / "work"))
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the four builds; the fastest of each counts")
+    parser.add_argument("--time-callouts", nargs=3, metavar=("PROJECT", "CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.time_callouts:
+        return time_callouts(*args.time_callouts)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = {}
@@ -324,12 +503,14 @@ def main(argv=None):
     text = report(results, "make bench ARTICLES=" + args.articles, args.repeat)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
+    plot(results, Path(args.out).with_name(PLOT_NAME))
     print(text)
     print(json.dumps({n: {"seconds": {k: v.seconds for k, v in r["runs"].items()},
                           "cpu_seconds": {k: v.cpu_seconds for k, v in r["runs"].items()},
                           "peak_mb": {k: v.peak_mb for k, v in r["runs"].items()},
                           "pages": {k: v.pages for k, v in r["runs"].items()},
                           "rebuilds": {"full": r["cold"], **r["rebuilds"]},
+                          "largest": r["largest"], "callouts": r["callouts"],
                           "search": r.get("search")} for n, r in results.items()}))
     return results
 

@@ -92,7 +92,14 @@ def test_hostile_strings_read_as_written_on_every_page(hostile_site):
     assert article.select_one(".chips-company a").get_text() == "Ben & Jerry's <i>Inc</i>"
     assert plain_quotes(article.select_one("aside.callout-takeaway h2").get_text()) == HOSTILE_CALLOUT
     index = soup(page(hostile_site, "takeaways/"))
-    assert plain_quotes(index.select_one("article.entry .entry-title a").get_text()) == HOSTILE_CALLOUT
+    assert HOSTILE_CALLOUT in [plain_quotes(a.get_text()) for a in index.select(".summaries .entries a")]
+    assert "<script>window.__xss=2</script>" in [a.get_text() for a in index.select("nav.toc a")]
+    # the callout's canonical entry, on its first theme's page, and the grid's theme and company
+    canonical = article.select_one("aside.callout-takeaway a.callout-index")["href"]
+    entry = soup(page(hostile_site, canonical.split("#")[0].lstrip("/"))).find(id=canonical.split("#")[1])
+    assert plain_quotes(entry.select_one(".entry-title a").get_text()) == HOSTILE_CALLOUT
+    grid = soup(page(hostile_site, "themes/")).select_one("table.callout-grid")
+    assert "Ben & Jerry's <i>Inc</i>" in [th.get_text() for th in grid.select("thead th")]
     neighbour = soup(page(hostile_site, "stories/plain/"))
     assert neighbour.select_one("#related-stories + ul a").get_text() == HOSTILE_TITLE
 

@@ -26,6 +26,10 @@ def test_harness_builds_four_ways_and_writes_the_report(tmp_path):
     assert figures["search"]["bytes"] > 0 and figures["search"]["first_ms"] > 0
     assert set(figures["rebuilds"]) == {"full", "body", "callout", "title"}
     assert all(s > 0 for s in figures["rebuilds"].values())
+    assert figures["largest"]["takeaways / lessons of a theme"][1] > 0
+    assert figures["callouts"]["now"]["pages"] > 3 and figures["callouts"]["now"]["seconds"] > 0
     text = report.read_text()
+    assert "| 20 | playbook chapter | " in text and "within budget" in text
+    assert (tmp_path / "performance.svg").read_text().lstrip().startswith("<?xml")
     assert "| 20 | baseline | " in text and "× baseline" in text and "Versions: pelican" in text
     assert "body edit, s" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -24,7 +26,7 @@ def test_reader_goes_home_article_tag_company_and_back(page, served_basic_site):
     assert page.get_by_role("heading", level=1).inner_text() == "Greeting at the door"
     page.locator("article.story").get_by_role("link", name="empowerment").click()
     page.wait_for_url("**/themes/empowerment/")
-    assert page.get_by_role("heading", level=1).inner_text() == "empowerment"
+    assert page.get_by_role("heading", level=1).inner_text() == "Empowerment"
     page.get_by_role("link", name="Recovery at the front desk").first.click()
     page.locator("article.story").get_by_role("link", name="Marriott").click()
     page.wait_for_url("**/companies/marriott/")
@@ -47,7 +49,9 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, served_basic_
 
 URLS = ["/", "/stories/lego-luka-jay-minifigure/", "/themes/service-recovery/",
         "/companies/disney/", "/companies/",
-        "/lessons/", "/takeaways/", "/playbook/", "/themes/", "/archives/", "/about/", "/search/", "/404.html"]
+        "/lessons/", "/takeaways/", "/playbook/", "/themes/", "/archives/", "/about/", "/search/", "/404.html",
+        "/takeaways/service-recovery/", "/lessons/training/", "/playbook/service-recovery/", "/playbook/complete/",
+        "/companies/disney/customer-experience/"]
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
@@ -63,7 +67,7 @@ def test_no_page_scrolls_sideways(browser, served_real_site, width):
 
 
 def test_lesson_index_link_lands_on_the_exact_callout_highlighted(page, served_basic_site):
-    page.goto(served_basic_site + "/lessons/")
+    page.goto(served_basic_site + "/lessons/service-recovery/")
     page.locator("article.entry").get_by_role("link", name="Speed beats apology").click()
     page.wait_for_url("**/stories/recovery-at-the-front-desk/#speed-beats-apology")
     heading = page.locator("#speed-beats-apology")
@@ -78,7 +82,7 @@ def test_lesson_index_link_lands_on_the_exact_callout_highlighted(page, served_b
 def test_article_callout_links_back_to_its_index_entry(page, served_basic_site):
     page.goto(served_basic_site + "/stories/greeting-at-the-door/")
     page.locator("aside:has(#greet)").get_by_role("link", name="All takeaways").click()
-    page.wait_for_url("**/takeaways/#greeting-at-the-door--greet")
+    page.wait_for_url("**/takeaways/first-impressions/#greeting-at-the-door--greet")
     entry = page.locator("#greeting-at-the-door--greet")
     assert entry.evaluate("el => el.matches(':target')")
     assert in_viewport(entry)
@@ -108,3 +112,52 @@ def test_dark_scheme_changes_colours(browser, served_basic_site):
         colours.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         context.close()
     assert colours[0] != colours[1]
+
+
+def test_playbook_print_button_prints_and_print_layout_hides_navigation(browser, served_real_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + "/playbook/service-recovery/")
+        button = page.get_by_role("button", name="Print this chapter")
+        button.wait_for(state="visible")
+        page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+        button.click()
+        assert page.evaluate("window.printed") == 1
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header").is_visible() and not button.is_visible()
+        assert page.locator("article.entry").first.evaluate("el => getComputedStyle(el).breakInside") == "avoid"
+        source = page.locator("article.entry .entry-source a").first
+        assert "/stories/" in source.evaluate("el => getComputedStyle(el, '::after').content")
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_print_button_stays_hidden(browser, served_real_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + "/playbook/service-recovery/")
+        assert page.locator("button[data-print]").is_hidden()
+        assert page.locator("article.entry").count() > 0
+    finally:
+        context.close()
+
+
+def test_the_grid_scrolls_in_its_own_region_at_320px(browser, served_real_site):
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + "/themes/")
+        region = page.get_by_role("region", name=re.compile("Where takeaways and lessons come from"))
+        region.focus()
+        assert page.evaluate("document.activeElement.classList.contains('grid-scroll')")
+        page.keyboard.press("ArrowRight")
+        assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+        cell = page.locator("table.callout-grid td a").first
+        href = cell.get_attribute("href")
+        cell.click()
+        page.wait_for_url("**" + href)
+        assert page.locator("article.entry").count() > 0
+    finally:
+        context.close()

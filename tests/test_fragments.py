@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casebook.fragments import CACHE_KEY, once
+from casebook.fragments import CACHE_KEY, once, once_each
 from helpers import FIXTURES, build
 from jinja2 import Environment
 
@@ -51,3 +51,19 @@ def test_relative_urls_build_shares_nothing_and_stays_correct(tmp_path):
     # one level down: every link on a theme page starts with ../../
     text = theme.read_text()
     assert 'href="../../stories/' in text and 'href="/stories/' not in text
+
+
+def test_once_each_renders_a_list_sharing_the_fragments_of_once():
+    a, b = {"name": "A"}, {"name": "B"}
+    calls = []
+    env = Environment(autoescape=True)
+    env.globals.update(once=once, once_each=once_each, count=lambda: calls.append(1) or len(calls))
+    template = env.from_string(
+        "{%- macro card(item, level) %}<{{ count() }}:{{ item.name }}:{{ level }}>{% endmacro -%}"
+        "{{ once(card, items[0], 2) }}|{{ once_each(card, items, 2) }}|{{ once_each(card, items, 3) }}")
+    html = template.render({"items": [a, b], CACHE_KEY: {}})
+    assert html == "<1:A:2>|<1:A:2><2:B:2>|<3:A:3><4:B:3>"
+    assert len(calls) == 4
+    # without a cache (relative URLs) every item renders every time
+    calls.clear()
+    assert template.render({"items": [a, b]}).count("<") == 5 and len(calls) == 5

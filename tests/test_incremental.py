@@ -113,18 +113,49 @@ def test_editing_a_story_body_renders_that_page_alone(site):
     site.assert_same_as_clean()
 
 
+def themes_of(path: Path) -> list[str]:
+    """The slugs of a story's themes, from its Tags line."""
+    return [t.strip().replace(" ", "-") for t in re.search(r"(?m)^Tags: (.*)$", path.read_text()).group(1).split(",")]
+
+
+def collection_pages(rendered: set[str]) -> set[str]:
+    """The rendered pages of callout collections (type pages of a theme, playbook
+    chapters), not the whole playbook (which holds every callout)."""
+    return {p for p in rendered if re.match(r"(takeaways|lessons|playbook)/[^/]+/", p)
+            and not p.startswith("playbook/complete/")}
+
+
 def test_editing_a_callout_renders_the_pages_that_list_it(site):
     edited = story(site.content, "nail-salon-never-greeted")
     edited.write_text(edited.read_text().replace("take two seconds.", "take two seconds, even on a busy day."))
+    themes = themes_of(edited)
     rendered = site.build()
-    # its story, the takeaways index and playbook, the theme page that lists its callouts ...
-    assert {"stories/nail-salon-never-greeted/index.html", "takeaways/index.html", "playbook/index.html",
-            "themes/first-impressions/index.html", "callouts.json"} <= rendered
-    # ... but not the lessons index, nor a theme it is not in
+    # its story, the theme pages that list its callouts, the export ...
+    assert {"stories/nail-salon-never-greeted/index.html", "themes/first-impressions/index.html",
+            "callouts.json"} <= rendered
+    # ... the takeaway pages and playbook chapters of its themes, and no other collection page
+    assert collection_pages(rendered) == {f"{kind}/{slug}/index.html" for kind in ("takeaways", "playbook")
+                                          for slug in themes}, " ".join(sorted(rendered))
     assert not {"lessons/index.html", "themes/last-impressions/index.html"} & rendered, " ".join(sorted(rendered))
     assert len(rendered) < len(site.all) / 2
-    assert "even on a busy day" in (site.output / "takeaways" / "index.html").read_text()
+    for slug in themes:
+        assert "even on a busy day" in (site.output / "takeaways" / slug / "index.html").read_text()
     site.assert_same_as_clean()
+
+
+def test_a_callout_edit_renders_only_the_collection_pages_that_hold_it(site):
+    """With two callouts a page, each theme's listing is paginated: an edited
+    takeaway re-renders the one page of each of its themes' listings that shows it."""
+    assert site.build(CALLOUTS_PER_PAGE=2) == set(pages(site.output))  # a setting: every page
+    edited = story(site.content, "nail-salon-never-greeted")
+    anchor = 'id="nail-salon-never-greeted--look-up-greet-then-ask"'
+    holding = {p for p in collection_pages(set(pages(site.output))) if anchor in (site.output / p).read_text()}
+    assert {p.split("/")[0] for p in holding} == {"takeaways", "playbook"}
+    assert len({tuple(p.split("/")[:2]) for p in holding}) == 2 * len(themes_of(edited))
+    edited.write_text(edited.read_text().replace("take two seconds.", "take two seconds, even on a busy day."))
+    rendered = site.build(CALLOUTS_PER_PAGE=2)
+    assert collection_pages(rendered) == holding
+    site.assert_same_as_clean(CALLOUTS_PER_PAGE=2)
 
 
 def test_retitling_a_story_renders_the_pages_that_show_its_title(site):

@@ -20,6 +20,7 @@ The cache lives in the build's shared context, made afresh for each build.
 from __future__ import annotations
 
 from jinja2 import pass_context
+from markupsafe import Markup
 
 CACHE_KEY = "CASEBOOK_FRAGMENTS"
 _PLAIN = (str, int, float, bool, type(None))
@@ -51,8 +52,31 @@ def once(context, macro, *args):
     return html
 
 
+@pass_context
+def once_each(context, macro, items, *args):
+    """``once(macro, item, *args)`` for each of ``items``, joined: one call from
+    the template for a whole list (a page of a callout collection shows a
+    hundred entries, each already rendered for another page)."""
+    cache = context.get(CACHE_KEY)
+    if cache is None:
+        return Markup("".join(macro(item, *args) for item in items))
+    rendered = cache.get(macro.name)
+    if rendered is None:
+        rendered = cache[macro.name] = {}
+    extra = tuple((a,) if isinstance(a, _PLAIN) else id(a) for a in args)
+    pieces = []
+    for item in items:
+        key = (id(item), *extra) if args else id(item)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = macro(item, *args)
+            cache.setdefault(_KEEP, []).extend(a for a in (item, *args) if not isinstance(a, _PLAIN))
+        pieces.append(html)
+    return Markup("".join(pieces))
+
+
 def add_global(settings):
-    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "once": once}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "once": once, "once_each": once_each}
 
 
 def start_build(generators):

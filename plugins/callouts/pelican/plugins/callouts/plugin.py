@@ -1,11 +1,22 @@
-"""Callouts across a site: index pages, playbook, JSON, feed.
+"""Callouts across the site: collections by theme, playbook, JSON, feed.
 
 Each callout is parsed once, while its article's Markdown is converted
 (``markdown_ext``), and its record reaches the article's metadata with the rest
 of it (``contracts.RECORDS_KEY``), so it is cached with it. Everything here
-reads those records; no article HTML is parsed again.
+reads those records; no article HTML is parsed again. What other plugins may
+build on is in ``contracts``.
 
-What other plugins may build on is in ``contracts``.
+Every callout is shown in full on the page of each of its story's themes
+(``/takeaways/<theme>/``, one per type), in that theme's playbook chapter
+(``/playbook/<theme>/``, both types) and on the page of each of its story's
+companies for that theme (``/companies/<company>/<theme>/``). These
+*collections* list stories oldest first (a new story adds to a collection's
+last page, leaving the others as they were) and are paginated with Pelican's
+own paginator (``CALLOUTS_PER_PAGE`` callouts a page), so no page grows with
+the site. A callout's *canonical* entry is the one on its type's page of its
+story's first theme: its story's "All takeaways" link and ``index_url`` in
+``callouts.json`` lead there, to the very page of the pagination that holds it.
+``/takeaways/``, ``/lessons/`` and ``/playbook/`` are overviews of the themes.
 """
 
 from __future__ import annotations
@@ -21,7 +32,8 @@ from functools import partial
 from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
-from pelican.utils import get_relative_path, path_to_url, sanitised_join, slugify
+from pelican.paginator import Paginator
+from pelican.utils import sanitised_join, slugify
 
 from . import contracts
 from .markdown_ext import DEFAULT_TYPES, CalloutsExtension
@@ -39,7 +51,28 @@ DEFAULTS = {
     "CALLOUTS_PLAYBOOK_SAVE_AS": "playbook/index.html",
     "CALLOUTS_JSON_SAVE_AS": "callouts.json",
     "CALLOUTS_FEED_ATOM": "feeds/callouts.atom.xml",
+    # one type's callouts of one theme; {type}: the type's index slug, {theme}: the theme's slug
+    "CALLOUTS_THEME_URL": "{type}/{theme}/",
+    "CALLOUTS_THEME_SAVE_AS": "{type}/{theme}/index.html",
+    # one theme's chapter of the playbook (every type)
+    "CALLOUTS_CHAPTER_URL": "playbook/{theme}/",
+    "CALLOUTS_CHAPTER_SAVE_AS": "playbook/{theme}/index.html",
+    # the whole playbook as one document, written only while it has at most CALLOUTS_BOOK_MAX callouts
+    "CALLOUTS_BOOK_URL": "playbook/complete/",
+    "CALLOUTS_BOOK_SAVE_AS": "playbook/complete/index.html",
+    "CALLOUTS_BOOK_MAX": 150,
+    # the callouts of one company's stories on one theme (every type); {company}: the company's slug.
+    # "" writes none (the grid's cells then link nowhere)
+    "CALLOUTS_COMPANY_THEME_URL": "companies/{company}/{theme}/",
+    "CALLOUTS_COMPANY_THEME_SAVE_AS": "companies/{company}/{theme}/index.html",
+    # callouts on one page of a collection (Pelican's paginator, PAGINATION_PATTERNS)
+    "CALLOUTS_PER_PAGE": 200,
+    # callouts shown as examples of a theme on the overview pages
+    "CALLOUTS_EXAMPLES": 3,
 }
+
+#: the templates of the paginated collections
+COLLECTION_TEMPLATES = ("callout_theme", "playbook_chapter", "company_callouts")
 
 
 @dataclass(frozen=True)
@@ -59,7 +92,7 @@ class Entry(contracts.Fingerprinted):
     shared by the index pages, the playbook, the JSON export and the feed.
     """
 
-    __slots__ = ("_context", "_html", "article", "callout", "type")
+    __slots__ = ("_context", "_html", "article", "callout", "index_page", "type")
 
     def __init__(self, callout, article, type, context):
         self.callout = callout
@@ -67,6 +100,12 @@ class Entry(contracts.Fingerprinted):
         self.type = type
         self._context = context  # the build's shared context: what links resolve against
         self._html = None
+        #: the URL of the collection page holding the canonical entry (set once they are paginated)
+        self.index_page = type.url
+
+    @property
+    def index_url(self):
+        return f"{self.index_page}#{self.callout.anchor}"
 
     def fingerprint(self):
         """What a page that lists this entry shows of it (see casebook.incremental)."""
@@ -137,8 +176,15 @@ def _types_from(settings) -> list[CalloutType]:
 
 
 def index_href(kind: str, anchor: str) -> str:
-    """Where an article's callout links to its entry on the type's index page."""
-    return f"{{filename}}/{LINK_PREFIX}{kind}#{anchor}"
+    """Where an article's callout links to its canonical entry: a link Pelican
+    resolves to the collection page that holds it (see ``generate_context``)."""
+    return f"{{filename}}/{LINK_PREFIX}{kind}/{anchor}#{anchor}"
+
+
+def capfirst(text) -> str:
+    """A name as written, with its first letter capitalised (a heading's start)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 def initialize(pelican):
@@ -155,6 +201,17 @@ def initialize(pelican):
     markdown = dict(settings.get("MARKDOWN", {}))
     markdown["extensions"] = [*markdown.get("extensions", []), extension]
     settings["MARKDOWN"] = markdown
+    # copies, likewise
+    per_page = settings["CALLOUTS_PER_PAGE"]
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        logger.error("callouts: CALLOUTS_PER_PAGE must be a positive whole number; using %d",
+                     DEFAULTS["CALLOUTS_PER_PAGE"])
+        per_page = settings["CALLOUTS_PER_PAGE"] = DEFAULTS["CALLOUTS_PER_PAGE"]
+    paginated = dict(settings.get("PAGINATED_TEMPLATES") or {})
+    for name in COLLECTION_TEMPLATES:
+        paginated.setdefault(name, per_page)
+    settings["PAGINATED_TEMPLATES"] = paginated
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), "capfirst": capfirst}
 
 
 # -- reading -----------------------------------------------------------------
@@ -165,6 +222,38 @@ def report_problems(generators):
 
 
 # -- generating ----------------------------------------------------------------
+@dataclass(eq=False)
+class Collection:
+    """One paginated listing of callouts in full: a type's callouts of a theme,
+    a theme's playbook chapter, or a company's callouts of a theme."""
+
+    template: str
+    tag: object
+    url: str
+    save_as: str
+    entries: list
+    type: CalloutType | None = None
+    company: object | None = None
+
+    def counts(self, types) -> tuple:
+        """(type, number of its callouts here) for each type, in the types' order."""
+        found = {}
+        for entry in self.entries:
+            found[entry.type.name] = found.get(entry.type.name, 0) + 1
+        return tuple((t, found.get(t.name, 0)) for t in types)
+
+
+@dataclass(eq=False)
+class Summary:
+    """A collection as an overview lists it: what, where, how many, a few examples."""
+
+    tag: object
+    url: str
+    count: int
+    counts: tuple
+    examples: list
+
+
 class CalloutsGenerator(Generator):
     def generate_context(self):
         settings = self.settings
@@ -184,55 +273,167 @@ class CalloutsGenerator(Generator):
                 if c.type in by_name
             ]
             self.entries.extend(article.callout_entries)
-        for t in self.types:
-            entries = [e for e in self.entries if e.type is t]
-            self.context.setdefault("callout_index", {})[t.name] = {
-                "type": t,
-                "entries": entries,
-                "themes": group_by_theme(entries),
-            }
+
+        self.collections = self.collect(articles)
+        self.place_canonical_entries(linkable)
+        self.summarise()
         self.context["callout_types"] = self.types
-        self.context["callout_themes"] = group_by_theme(self.entries, primary_only=True)
         self.context["CALLOUTS_PLAYBOOK_URL"] = settings["CALLOUTS_PLAYBOOK_URL"]
         contracts.entries_ready.send(self)
 
+    # -- grouping ------------------------------------------------------------
+    def collect(self, articles) -> list[Collection]:
+        """Every collection, each listing its stories oldest first."""
+        settings = self.settings
+        by_type: dict[tuple, Collection] = {}
+        chapters: dict[object, Collection] = {}
+        pairs: dict[tuple, Collection] = {}
+        for article in reversed(articles):  # Pelican's list is newest first
+            entries = article.callout_entries
+            if not entries:
+                continue
+            companies = list(dict.fromkeys(getattr(article, "companies", ())))
+            for tag in dict.fromkeys(getattr(article, "tags", ())):
+                fields = {"theme": tag.slug}
+                chapter = chapters.get(tag)
+                if chapter is None:
+                    chapter = chapters[tag] = Collection(
+                        "playbook_chapter", tag, settings["CALLOUTS_CHAPTER_URL"].format(**fields),
+                        settings["CALLOUTS_CHAPTER_SAVE_AS"].format(**fields), [])
+                chapter.entries.extend(entries)
+                for entry in entries:
+                    key = (entry.type.name, tag)
+                    listing = by_type.get(key)
+                    if listing is None:
+                        type_fields = {**fields, "type": slugify(entry.type.plural)}
+                        listing = by_type[key] = Collection(
+                            "callout_theme", tag, settings["CALLOUTS_THEME_URL"].format(**type_fields),
+                            settings["CALLOUTS_THEME_SAVE_AS"].format(**type_fields), [], type=entry.type)
+                    listing.entries.append(entry)
+                for company in companies if settings["CALLOUTS_COMPANY_THEME_SAVE_AS"] else ():
+                    pair = pairs.get((company, tag))
+                    if pair is None:
+                        company_fields = {**fields, "company": company.slug}
+                        pair = pairs[company, tag] = Collection(
+                            "company_callouts", tag, settings["CALLOUTS_COMPANY_THEME_URL"].format(**company_fields),
+                            settings["CALLOUTS_COMPANY_THEME_SAVE_AS"].format(**company_fields), [],
+                            company=company)
+                    pair.entries.extend(entries)
+        self.by_type, self.chapters, self.pairs = by_type, chapters, pairs
+        return [*by_type.values(), *chapters.values(), *pairs.values()]
+
+    def paginate(self, collection: Collection):
+        """The pages of a collection, as Pelican's writer paginates its template."""
+        settings = self.settings
+        per_page = None  # a template left out of PAGINATED_TEMPLATES: one page
+        if collection.template in settings["PAGINATED_TEMPLATES"]:
+            per_page = settings["PAGINATED_TEMPLATES"][collection.template] or settings["DEFAULT_PAGINATION"]
+        paginator = Paginator(collection.save_as, collection.url, collection.entries, self.settings, per_page)
+        return [paginator.page(number) for number in paginator.page_range]
+
+    def place_canonical_entries(self, linkable):
+        """Each callout's canonical entry: on its type's page of its story's first
+        theme, on the page of that listing that holds it; the link its story's
+        callout makes (``index_href``) resolves there. A story without a theme
+        keeps its callouts' canonical entries on the type's overview page."""
+        for key, listing in self.by_type.items():
+            for page in self.paginate(listing):
+                for entry in page.object_list:
+                    tags = getattr(entry.article, "tags", ())
+                    if tags and tags[0] == key[1]:
+                        entry.index_page = page.url
+        for entry in self.entries:
+            linkable[f"{LINK_PREFIX}{entry.type.name}/{entry.callout.anchor}"] = LinkTarget(entry.index_page)
+
+    def summarise(self):
+        """What the overviews, theme and company pages and the grid show."""
+        settings, types, context = self.settings, self.types, self.context
+        examples = settings["CALLOUTS_EXAMPLES"]
+
+        def summary(collection, examples=examples):
+            return Summary(collection.tag, collection.url, len(collection.entries),
+                           collection.counts(types), collection.entries[:examples])
+
+        def by_count(summaries):
+            return sorted(summaries, key=lambda s: (-s.count, s.tag.name.lower()))
+
+        index = {}
+        for t in types:
+            listed = [summary(c) for (name, _tag), c in self.by_type.items() if name == t.name]
+            index[t.name] = {"type": t, "themes": by_count(listed),
+                             "alphabetical": sorted(listed, key=lambda s: s.tag.name.lower()),
+                             "count": sum(1 for e in self.entries if e.type is t),
+                             "unthemed": [e for e in self.entries
+                                          if e.type is t and not getattr(e.article, "tags", ())]}
+        context["callout_index"] = index
+        context["callout_counts"] = {name: value["count"] for name, value in index.items()}
+
+        # the playbook's contents show no examples (so a callout edit leaves them as they are)
+        chapters = sorted((summary(c, 0) for c in self.chapters.values()), key=lambda s: s.tag.name.lower())
+        context["playbook_chapters"] = chapters
+        book_size = sum(s.count for s in chapters)
+        self.book = book_size and book_size <= settings["CALLOUTS_BOOK_MAX"]
+        context["playbook_book_url"] = settings["CALLOUTS_BOOK_URL"] if self.book else None
+
+        # a theme's links to its collections (theme pages)
+        links = {}
+        for (name, tag), listing in self.by_type.items():
+            links.setdefault(tag.name, {})[name] = (listing.url, len(listing.entries))
+        for tag, chapter in self.chapters.items():
+            links.setdefault(tag.name, {})["playbook"] = (chapter.url, len(chapter.entries))
+        context["callout_theme_links"] = links
+
+        # a company's callouts by theme (company pages), and the grid
+        companies = {}
+        for (company, _tag), pair in self.pairs.items():
+            companies.setdefault(company, []).append(summary(pair))
+        context["callouts_by_company"] = {c.name: by_count(s) for c, s in companies.items()}
+        tags = sorted(self.chapters, key=lambda tag: tag.name.lower())
+        columns = sorted(companies, key=lambda c: c.name.lower())
+        most = max((len(pair.entries) for pair in self.pairs.values()), default=1)
+        rows = []
+        for tag in tags:
+            cells = []
+            for company in columns:
+                pair = self.pairs.get((company, tag))
+                # its weight on the grid: 1 to 4, by its share of the largest cell
+                cells.append((pair.url, pair.counts(types), -(-4 * len(pair.entries) // most)) if pair else None)
+            rows.append((tag, cells))
+        context["callout_grid"] = {"types": types, "companies": columns, "rows": rows}
+
+    # -- writing ---------------------------------------------------------------
     def generate_output(self, writer):
+        settings = self.settings
+        write = partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
         template = self.get_template("callouts")
         for t in self.types:
             index = self.context["callout_index"][t.name]
-            self.stream_page(writer, t.save_as, template, url=t.url, callout_type=t,
-                             entries=index["entries"], themes=index["themes"], template_name="callouts")
-        if self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"]:
-            self.stream_page(writer, self.settings["CALLOUTS_PLAYBOOK_SAVE_AS"], self.get_template("playbook"),
-                             url=self.settings["CALLOUTS_PLAYBOOK_URL"], template_name="playbook")
-        if self.settings["CALLOUTS_JSON_SAVE_AS"]:
-            self.write_json(writer, self.settings["CALLOUTS_JSON_SAVE_AS"])
-        if self.settings["CALLOUTS_FEED_ATOM"]:
+            write(t.save_as, template, self.context, url=t.url, callout_type=t, template_name="callouts",
+                  themes=index["themes"], alphabetical=index["alphabetical"], total=index["count"],
+                  unthemed=index["unthemed"])
+        templates = {name: self.get_template(name) for name in COLLECTION_TEMPLATES}
+        for collection in self.collections:
+            # Pelican's writer paginates `entries`: each page shows only its own callouts
+            write(collection.save_as, templates[collection.template], self.context,
+                  paginated={"entries": collection.entries}, url=collection.url,
+                  template_name=collection.template, tag=collection.tag, callout_type=collection.type,
+                  company=collection.company, counts=collection.counts(self.types))
+        if settings["CALLOUTS_PLAYBOOK_SAVE_AS"]:
+            write(settings["CALLOUTS_PLAYBOOK_SAVE_AS"], self.get_template("playbook"), self.context,
+                  url=settings["CALLOUTS_PLAYBOOK_URL"], template_name="playbook")
+        if self.book and settings["CALLOUTS_BOOK_SAVE_AS"]:
+            chapters = [(tag, self.chapters[tag].entries) for tag in
+                        sorted(self.chapters, key=lambda tag: tag.name.lower())]
+            write(settings["CALLOUTS_BOOK_SAVE_AS"], self.get_template("playbook_book"), self.context,
+                  url=settings["CALLOUTS_BOOK_URL"], template_name="playbook_book", chapters=chapters)
+        if settings["CALLOUTS_JSON_SAVE_AS"]:
+            self.write_json(writer, settings["CALLOUTS_JSON_SAVE_AS"])
+        if settings["CALLOUTS_FEED_ATOM"]:
             # only the newest FEED_MAX_ITEMS are written: only those become feed items
-            limit = self.settings.get("FEED_MAX_ITEMS") or len(self.entries)
+            limit = settings.get("FEED_MAX_ITEMS") or len(self.entries)
             newest = heapq.nlargest(limit, self.entries, key=lambda e: e.article.date)
-            writer.write_feed([FeedItem(e, self.settings) for e in newest], self.context,
-                              self.settings["CALLOUTS_FEED_ATOM"], feed_title="Takeaways and lessons")
-
-    def stream_page(self, writer, save_as, template, **kwargs):
-        """Write a page as Pelican's ``Writer.write_file`` does, but piece by piece.
-
-        The index pages and the playbook hold every callout: on a large site
-        they are tens of megabytes, and rendering them whole (then encoding the
-        whole string) set the build's peak memory. Jinja's ``generate`` yields
-        the page in pieces, written as they come.
-        """
-        context = self.context.copy()
-        if self.settings["RELATIVE_URLS"]:
-            context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(save_as))
-        context["output_file"] = save_as
-        context.update(kwargs)
-        kept = self.kept(writer, template, context)
-        with self.output_file(save_as, kept) as (path, fh):
-            if not kept:
-                for piece in template.generate(context):
-                    fh.write(piece)
-        signals.content_written.send(path, context=context)
+            writer.write_feed([FeedItem(e, settings) for e in newest], self.context,
+                              settings["CALLOUTS_FEED_ATOM"], feed_title="Takeaways and lessons")
 
     @staticmethod
     def kept(writer, template, context) -> bool:
@@ -265,7 +466,8 @@ class CalloutsGenerator(Generator):
         """/callouts.json, one record at a time (the C encoder for each)."""
         siteurl = self.settings["SITEURL"]
         dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        kept = self.kept(writer, None, {"output_file": save_as, "SITEURL": siteurl, "entries": self.entries})
+        kept = self.kept(writer, None, {"output_file": save_as, "SITEURL": siteurl, "entries": self.entries,
+                                        "index_urls": [e.index_page for e in self.entries]})
         with self.output_file(save_as, kept) as (_path, fh):
             if kept:
                 return
@@ -278,7 +480,7 @@ class CalloutsGenerator(Generator):
                     "text": e.callout.text,
                     "html": e.html,
                     "url": f"{siteurl}/{e.url}",
-                    "index_url": f"{siteurl}/{e.type.url}#{e.callout.anchor}",
+                    "index_url": f"{siteurl}/{e.index_url}",
                     "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
                     "date": e.article.date.date().isoformat(),
                     "companies": [c.name for c in getattr(e.article, "companies", ())],
@@ -288,19 +490,6 @@ class CalloutsGenerator(Generator):
             fh.write("]}")
 
 
-def group_by_theme(entries, primary_only=False):
-    """[(tag, [entry])], tags by name.
-
-    An entry is *primary* under its article's first tag: that is where its
-    full text and its anchor live; under its other tags it is listed briefly
-    (the ``theme_entries`` macro tells them apart).
-    """
-    themes = {}
-    for entry in entries:
-        tags = getattr(entry.article, "tags", ())
-        for tag in tags[:1] if primary_only else tags:
-            themes.setdefault(tag, []).append(entry)
-    return sorted(themes.items(), key=lambda item: item[0].name.lower())
 
 
 class FeedItem:
