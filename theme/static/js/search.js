@@ -199,9 +199,23 @@ function find(api, text, filters) {
   });
 }
 
+// A query that names a theme or a company lists that theme's or company's
+// stories first: labels weigh more than words in a body.
+async function answer(api, q, filters, wantCounts) {
+  const found = await answerWords(api, q, filters, wantCounts);
+  const named = compact(found.corrected || q);
+  const terms = await loadTerms();
+  const label = [...terms.themes, ...terms.companies].find((t) => t.compact === named);
+  if (label && found.results.length) {
+    const tagged = await pagesWith(api, label.group, label.name);
+    found.results = [...found.results.filter((r) => tagged.has(r.id)), ...found.results.filter((r) => !tagged.has(r.id))];
+  }
+  return found;
+}
+
 // Results (Pagefind result objects, best first), the counts per filter value
 // when Pagefind gave them, and the query used when a word was corrected.
-async function answer(api, q, filters, wantCounts) {
+async function answerWords(api, q, filters, wantCounts) {
   const { phrases, tokens } = parse(q);
   if (phrases.length && /^\s*"[^"]+"\s*$/.test(q)) {
     const exact = await find(api, q.trim(), filters);
@@ -379,10 +393,15 @@ function currentState() {
   const state = { q: input.value.trim(), filters: {} };
   const fromUrl = readState().filters;
   for (const [group] of GROUPS) {
-    // until the filter lists are loaded, the URL's filters stay in force
-    state.filters[group] = filtersBox.childElementCount
-      ? [...filtersBox.querySelectorAll(`input[name="${group}"]:checked`)].map((i) => i.value)
-      : fromUrl[group];
+    // until the filter lists are loaded, the URL's filters stay in force;
+    // values the lists lack stay too, until the reader removes them
+    if (!filtersBox.childElementCount) {
+      state.filters[group] = fromUrl[group];
+      continue;
+    }
+    const boxes = [...filtersBox.querySelectorAll(`input[name="${group}"]`)];
+    const listed = new Set(boxes.map((i) => i.value));
+    state.filters[group] = [...fromUrl[group].filter((v) => !listed.has(v)), ...boxes.filter((i) => i.checked).map((i) => i.value)];
   }
   return state;
 }
@@ -479,8 +498,11 @@ function wantsFilters(state) {
 }
 
 // -- failure ------------------------------------------------------------------------
+let failure = null;
 function failed(error) {
   generation++;
+  if (failure) return;
+  failure = error;
   root.classList.add("search-failed");
   list.replaceChildren();
   suggestBox.hidden = true;
@@ -555,7 +577,7 @@ async function answerState(state, mine) {
   const terms = await loadTerms();
   if (mine !== generation) return;
   if (!state.q) suggestBox.hidden = true;
-  else if (shown.length) renderSuggestions("Themes and companies", suggestions(terms, state.q).slice(0, 6));
+  else if (shown.length) renderSuggestions("Themes and companies", suggestions(terms, state.corrected || state.q).slice(0, 6));
   else {
     const near = suggestions(terms, state.q);
     renderSuggestions(near.length ? "Themes and companies that match" : "The nearest themes",
@@ -655,7 +677,7 @@ function render(items, state, remaining = 0) {
   if (!correction.hidden) {
     const link = el("a", "", state.corrected);
     link.href = urlFor({ ...state, q: state.corrected });
-    correction.append(document.createTextNode(`No story holds every word of “${state.q}”. Did you mean `), link, document.createTextNode("?"));
+    correction.append(document.createTextNode(`No story matches “${state.q}” as typed. Did you mean `), link, document.createTextNode("?"));
   }
   more.hidden = !remaining;
 }
