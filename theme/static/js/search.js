@@ -96,10 +96,12 @@ function loadTerms() {
 
 function term(t, group) {
   const name = String(t.name);
+  const url = new URL(String(t.url), new URL(root.dataset.baseUrl, location.href));
   return {
     group,
     name,
-    url: new URL(String(t.url), new URL(root.dataset.baseUrl, location.href)).href,
+    // only the site's own pages: a stray "javascript:" address never becomes a link
+    url: /^https?:$/.test(url.protocol) ? url.href : new URL(root.dataset.baseUrl, location.href).href,
     count: Number(t.count) || 0,
     words: words(name),
     compact: compact(name),
