@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post bench check lighthouse
+.PHONY: serve build test clean new-post bench check lighthouse search-report vendor
 
 $(VENV)/.installed-base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,11 @@ check: $(VENV)/.installed-dev
 # make lighthouse: Lighthouse scores of every page type (writes docs/quality.md)
 lighthouse: $(VENV)/.installed-dev
 	$(BIN)/python -m checks.lighthouse
+
+# make search-report: relevance of the reader queries in tests/search_relevance.json (writes docs/search.md)
+search-report: $(VENV)/.installed-dev
+	$(INVOKE) search-report
+
+# make vendor: copy the theme's browser libraries from their pinned npm packages
+vendor: $(VENV)/.installed-base
+	$(INVOKE) vendor
