@@ -174,7 +174,7 @@ TYPICAL_WORD, WORST_WORD = "apology", "customer"
 
 def fallback_query(site: Path) -> str | None:
     """A question whose two subject words no story holds together (so the
-    any-word fallback answers), each in a few stories."""
+    any-word fallback answers), each among the rarest words of the stories."""
     pages = []
     for path in sorted((site / "stories").glob("*/index.html")):
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -184,12 +184,13 @@ def fallback_query(site: Path) -> str | None:
     for words in pages:
         for w in words:
             frequency[w] = frequency.get(w, 0) + 1
-    few = sorted((w for w, n in frequency.items() if 2 <= n <= 5), key=lambda w: (-frequency[w], w))
+    # the rarest words found in at least two stories
+    few = sorted((w for w, n in frequency.items() if n >= 2), key=lambda w: (frequency[w], w))[:300]
     for first in few:
         together = set().union(*(words for words in pages if first in words))
         other = next((w for w in few if w not in together), None)
         if other:
-            return f"how do I handle {first} and {other}?"
+            return f"how do I {first} with {other}?"
     return None
 
 

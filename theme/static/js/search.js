@@ -148,9 +148,19 @@ function commonPrefix(a, b) {
   return i;
 }
 
-// the edits a word of this length may carry and still be corrected
+// the edits (Levenshtein distance) a word of this length may carry and
+// still be corrected: one below eight letters, two from eight
 function allowedEdits(word) {
-  return word.length < 3 ? 0 : word.length < 5 ? 1 : 2;
+  return word.length < 3 ? 0 : word.length < 8 ? 1 : 2;
+}
+
+// two neighbouring letters swapped ("disnye"): one slip of the fingers,
+// though Levenshtein counts it as two edits
+function swapped(a, b) {
+  if (a.length !== b.length) return false;
+  const at = [];
+  for (let i = 0; i < a.length && at.length < 3; i++) if (a[i] !== b[i]) at.push(i);
+  return at.length === 2 && at[1] === at[0] + 1 && a[at[0]] === b[at[1]] && a[at[1]] === b[at[0]];
 }
 
 // A word the vocabulary holds, the start of one (typing "recov"), or one
@@ -167,7 +177,7 @@ function correct(vocabulary, word) {
   let best = null;
   const consider = (candidate, replacement, rank) => {
     if (Math.abs(candidate.length - word.length) > edits) return;
-    const d = vocabulary.distance(word, candidate);
+    const d = swapped(word, candidate) ? 1 : vocabulary.distance(word, candidate);
     if (d > edits) return;
     if (!best || d < best.d || (d === best.d && rank < best.rank)) best = { d, rank, replacement };
   };
@@ -224,6 +234,7 @@ async function answerWords(api, q, filters, wantCounts) {
     if (exact.results.length) return { results: exact.results, counts: exact.totalFilters };
   }
   let terms = meaningful(tokens);
+  const typed = [...terms];
   if (!terms.length) return { results: [], counts: {} };
   let all = await find(api, terms.join(" "), filters);
   let corrected = null;
@@ -232,11 +243,13 @@ async function answerWords(api, q, filters, wantCounts) {
     const weak = all.results.length && weakMatch(terms[0], await all.results[0].data());
     if (!all.results.length || weak) {
       const vocabulary = await loadWords();
-      const fixed = vocabulary && correct(vocabulary, terms[0]);
+      const unknown = vocabulary && !known(vocabulary, terms[0]);
+      const fixed = unknown && correct(vocabulary, terms[0]);
       if (fixed) {
         corrected = fixed;
         all = await find(api, fixed, filters);
-      } else if (weak) {
+      } else if (weak && unknown) {
+        // what Pagefind matched is only the start of the word
         all = { results: [], totalFilters: {} };
       }
     }
@@ -247,27 +260,50 @@ async function answerWords(api, q, filters, wantCounts) {
   // several words and few stories with all of them: correct the words the
   // site lacks (none of its stories holds them), then rank the stories
   // holding any of the words
-  const [vocabulary, each] = await Promise.all([loadWords(), Promise.all(terms.map((w) => find(api, w, filters)))]);
+  // per word without the filters: the counts are those of the whole answer,
+  // and the filters are applied to it afterwards
+  const [vocabulary, each] = await Promise.all([loadWords(), Promise.all(terms.map((w) => find(api, w, null)))]);
   if (vocabulary) {
-    const fixed = terms.map((w, i) => (each[i].results.length && known(vocabulary, w) ? w : correct(vocabulary, w) || w));
+    // a word is kept when Pagefind finds it: in the vocabulary, or (rarer
+    // than the vocabulary keeps) marked as itself in its best story
+    const found = async (w, i) => each[i].results.length
+      && (known(vocabulary, w) || !weakMatch(w, await each[i].results[0].data()));
+    const fixed = await Promise.all(terms.map(async (w, i) => ((await found(w, i)) ? w : correct(vocabulary, w) || w)));
     const changed = fixed.map((w, i) => w !== terms[i]);
     if (changed.some(Boolean)) {
       corrected = fixed.join(" ");
       terms = fixed;
       all = await find(api, corrected, filters);
-      await Promise.all(fixed.map(async (w, i) => { if (changed[i]) each[i] = await find(api, w, filters); }));
+      await Promise.all(fixed.map(async (w, i) => { if (changed[i]) each[i] = await find(api, w, null); }));
     }
   }
   if (all.results.length >= ENOUGH) return { results: all.results, counts: all.totalFilters, corrected };
   const { pages } = await loadTerms();
-  const merged = rank(all.results, each, pages);
-  return { results: merged, counts: wantCounts ? await countsOf(api, merged) : null, corrected };
+  // a corrected word is a guess: it counts half as much as a word found as typed
+  const weights = terms.map((w, i) => (w === typed[i] ? 1 : 0.5));
+  const merged = rank(all.results, each, pages, weights);
+  return {
+    results: await applyFilters(api, merged, filters),
+    counts: wantCounts ? await countsOf(api, merged) : null,
+    corrected,
+  };
+}
+
+// Pagefind's filter semantics on a list of ours: any value within a group, every group
+async function applyFilters(api, results, filters) {
+  if (!filters) return results;
+  let kept = results;
+  for (const [group, { any }] of Object.entries(filters)) {
+    const sets = await Promise.all(any.map((value) => pagesWith(api, group, value)));
+    kept = kept.filter((r) => sets.some((set) => set.has(r.id)));
+  }
+  return kept;
 }
 
 // Stories holding all words first (Pagefind's order), then by the sum over
 // matched words of rarity (inverse document frequency) times the word's
 // relative Pagefind score in that story.
-function rank(allResults, each, pages) {
+function rank(allResults, each, pages, weights) {
   const scored = new Map();
   const add = (result, value) => {
     const entry = scored.get(result.id);
@@ -279,10 +315,10 @@ function rank(allResults, each, pages) {
     }
   };
   let total = 0;
-  for (const response of each) {
+  for (const [i, response] of each.entries()) {
     const found = response.results;
     if (!found.length) continue;
-    const idf = Math.log(1 + pages / found.length);
+    const idf = weights[i] * Math.log(1 + pages / found.length);
     total += idf;
     const top = Math.max(...found.map((r) => r.score)) || 1;
     for (const r of found) add(r, idf * (0.5 + 0.5 * r.score / top));
