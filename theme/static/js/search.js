@@ -10,7 +10,8 @@
 //      (search/words.json, themes and companies from search/terms.json, with
 //      fastest-levenshtein), and "Did you mean" links to the corrected query;
 //   4. when every-word matching finds few stories, stories holding any of the
-//      words follow, ranked by how many and how rare the matched words are.
+//      words join them, ranked by how many and how rare the matched words are.
+//   5. a query naming a theme or company lists its stories first.
 
 const root = document.getElementById("search");
 const form = document.getElementById("search-form");
@@ -33,6 +34,8 @@ const GROUPS = [
 const PAGE_SIZE = 5;
 // fewer stories than this holding every word: stories holding any word follow
 const ENOUGH = PAGE_SIZE;
+// the weight of holding every word, against the sum of the words' rarity
+const BOTH = 0.5;
 // Words that carry no subject: dropped from questions before searching
 // (a query made only of them is searched as typed).
 const STOP_WORDS = new Set(`a about above after again against all also am an and any are as at be because
@@ -300,9 +303,9 @@ async function applyFilters(api, results, filters) {
   return kept;
 }
 
-// Stories holding all words first (Pagefind's order), then by the sum over
-// matched words of rarity (inverse document frequency) times the word's
-// relative Pagefind score in that story.
+// Stories by the sum over matched words of rarity (inverse document
+// frequency) times the word's relative Pagefind score in that story; holding
+// every word adds BOTH times the whole sum (in Pagefind's order).
 function rank(allResults, each, pages, weights) {
   const scored = new Map();
   const add = (result, value) => {
@@ -323,7 +326,7 @@ function rank(allResults, each, pages, weights) {
     const top = Math.max(...found.map((r) => r.score)) || 1;
     for (const r of found) add(r, idf * (0.5 + 0.5 * r.score / top));
   }
-  allResults.forEach((r, i) => add(r, 2 * total + (allResults.length - i)));
+  allResults.forEach((r, i) => add(r, BOTH * total * (1 - i / (2 * allResults.length))));
   return [...scored.values()].sort((a, b) => b.score - a.score).map((e) => e.result);
 }
 
