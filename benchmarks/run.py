@@ -246,7 +246,7 @@ def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
             cold_ms = timed_query(word)  # library, wasm and index loaded by this query
             page.wait_for_timeout(300)
             bodies = [(r.headers.get("content-type", ""), r.body()) for r in fetched if r.ok]
-            parts = layer_bytes([(r.url, c, b) for r, (c, b) in zip([r for r in fetched if r.ok], bodies)])
+            parts = layer_bytes([(r.url, c, b) for r, (c, b) in zip([r for r in fetched if r.ok], bodies, strict=True)])
             first_bytes = sum(len(b) for _, b in bodies)
             # as a static host that compresses text serves them (GitHub Pages does);
             # Pagefind's index, fragments and wasm are already compressed

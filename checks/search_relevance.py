@@ -77,7 +77,7 @@ def links_of(page) -> list[str]:
 def score(queries: list[dict], answers: list[list[str]]) -> dict:
     """success@5, success@1 and MRR per kind and overall."""
     rows: dict[str, list[tuple[bool, bool, float]]] = {}
-    for query, slugs in zip(queries, answers):
+    for query, slugs in zip(queries, answers, strict=True):
         ranks = [i for i, slug in enumerate(slugs[:DEPTH]) if slug in query["answers"]]
         first = ranks[0] if ranks else None
         row = (first is not None and first < 5, first == 0, 1 / (first + 1) if first is not None else 0.0)
@@ -138,7 +138,7 @@ def table(results: dict, queries: list[dict]) -> str:
 
 def misses(queries: list[dict], answers: list[list[str]]) -> list[str]:
     out = []
-    for query, slugs in zip(queries, answers):
+    for query, slugs in zip(queries, answers, strict=True):
         if not slugs or slugs[0] not in query["answers"]:
             got = ", ".join(slugs[:3]) or "nothing"
             out.append(f"- `{query['q']}` ({query['kind']}): first {got}")

@@ -8,9 +8,8 @@ import shutil
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from helpers import FIXTURES, ROOT, build
+from helpers import FIXTURES, ROOT, build, soup
 from helpers import page as page_file
-from helpers import soup
 
 from checks import search_relevance
 
@@ -309,3 +308,18 @@ def test_the_vendored_library_matches_its_npm_package():
     if not installed.exists():
         pytest.skip("npm packages not installed (npm ci)")
     assert vendored.read_bytes() == installed.read_bytes()
+
+
+def test_a_bad_vocabulary_setting_is_reported_and_replaced(tmp_path, error_log):
+    settings = build(FIXTURES / "basic" / "content", tmp_path / "output",
+                     SITE_SEARCH_VOCABULARY_SIZE="many", SITE_SEARCH_TERM_WEIGHT=11)
+    assert any("SITE_SEARCH_VOCABULARY_SIZE" in m and "'many'" in m for m in error_log)
+    assert any("SITE_SEARCH_TERM_WEIGHT" in m for m in error_log)
+    assert settings["SITE_SEARCH_VOCABULARY_SIZE"] == 4000
+    words = json.loads((tmp_path / "output" / "search" / "words.json").read_text())["words"]
+    assert 0 < len(words) <= 4000
+
+
+def test_the_empty_search_page_focuses_its_box(page, served_real_site):
+    page.goto(served_real_site + "/search/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'search-q'")

@@ -194,10 +194,20 @@ class Indexer:
 _current: Indexer | None = None  # this build's; builds in one process run one after another
 
 
+# settings that must be whole numbers in a range: (lowest, highest)
+RANGES = {"SITE_SEARCH_TERM_WEIGHT": (0, 10), "SITE_SEARCH_VOCABULARY_SIZE": (0, 1_000_000)}
+
+
 def initialize(pelican):
     global _current
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    for key, (low, high) in RANGES.items():
+        value = pelican.settings[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            logger.error("site_search: %s must be a whole number from %d to %d, not %r; using %r",
+                         key, low, high, value, DEFAULTS[key])
+            pelican.settings[key] = DEFAULTS[key]
     _current = Indexer(pelican) if pelican.settings["SITE_SEARCH_INDEX"] else None
 
 

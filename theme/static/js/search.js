@@ -790,3 +790,5 @@ const initial = readState();
 applyState(initial);
 if (wantsFilters(initial)) filterToggle.open = true;
 if (initial.q || wantsFilters(initial)) run(initial);
+// the page's own box is the one to type in (the header has none here)
+else input.focus();
