@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INVOKE := $(BIN)/invoke
 
-.PHONY: serve build test clean new-post bench check lighthouse lock
+.PHONY: serve build test clean new-post bench check lighthouse lock search-report vendor
 
 # Every Python package (runtime and dev, pip included) comes from requirements.txt,
 # each checked against its hash: a file that does not match fails the install.
@@ -59,3 +59,11 @@ check: $(VENV)/.installed-dev
 # make lighthouse: Lighthouse scores of every page type (writes docs/quality.md)
 lighthouse: $(VENV)/.installed-dev
 	$(BIN)/python -m checks.lighthouse
+
+# make search-report: relevance of the reader queries in tests/search_relevance.json (writes docs/search.md)
+search-report: $(VENV)/.installed-dev
+	$(INVOKE) search-report
+
+# make vendor: copy the theme's browser libraries from their pinned npm packages
+vendor: $(VENV)/.installed-base
+	$(INVOKE) vendor

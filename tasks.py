@@ -6,6 +6,8 @@
     invoke check               content lint + checks of the built site (make check)
     invoke clean               remove output/ and the content cache
     invoke new-post "Title"    scaffold content/stories/<slug>.md
+    invoke search-report       search relevance of reader queries into docs/search.md
+    invoke vendor              copy the browser libraries from node_modules/ into theme/static/js/vendor/
 """
 
 from __future__ import annotations
@@ -106,6 +108,33 @@ def check(c, publish=False):
         sys.exit(1)
     failed |= site.main([str(OUTPUT)]) != 0
     sys.exit(1 if failed else 0)
+
+
+@task
+def search_report(c):
+    """Type the reader queries of tests/search_relevance.json into /search/; write docs/search.md."""
+    os.environ.setdefault("CHROMIUM_PATH", find_chromium() or "")
+    sys.exit(subprocess.run([sys.executable, "-m", "checks.search_relevance", "--write",
+                             str(ROOT / "docs" / "search.md")], cwd=ROOT).returncode)
+
+
+# Browser libraries the theme ships, copied from their npm packages (versions
+# pinned in package.json / package-lock.json): (package file, theme file)
+VENDORED = [
+    ("fastest-levenshtein/esm/mod.js", "fastest-levenshtein.js"),
+    ("fastest-levenshtein/LICENSE.md", "fastest-levenshtein.LICENSE.md"),
+]
+
+
+@task
+def vendor(c):
+    """Install the pinned npm packages (npm ci) and copy the browser libraries into the theme."""
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    target = ROOT / "theme" / "static" / "js" / "vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    for source, name in VENDORED:
+        shutil.copyfile(ROOT / "node_modules" / source, target / name)
+        print(f"theme/static/js/vendor/{name} <- node_modules/{source}")
 
 
 @task

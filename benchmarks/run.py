@@ -320,8 +320,45 @@ def page_weight(site: Path) -> dict:
 TYPICAL_WORD, WORST_WORD = "apology", "customer"
 
 
+def fallback_query(site: Path) -> str | None:
+    """A question whose two subject words no story holds together (so the
+    any-word fallback answers), each among the rarest words of the stories."""
+    pages = []
+    for path in sorted((site / "stories").glob("*/index.html")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        body = re.sub(r"<[^>]+>", " ", text[text.find("data-pagefind-body"):])
+        pages.append(set(re.findall(r"[a-z]{5,}", body.lower())))
+    frequency: dict[str, int] = {}
+    for words in pages:
+        for w in words:
+            frequency[w] = frequency.get(w, 0) + 1
+    # the rarest words found in at least two stories
+    few = sorted((w for w, n in frequency.items() if n >= 2), key=lambda w: (frequency[w], w))[:300]
+    for first in few:
+        together = set().union(*(words for words in pages if first in words))
+        other = next((w for w in few if w not in together), None)
+        if other:
+            return f"how do I {first} with {other}?"
+    return None
+
+
+def layer_bytes(bodies) -> dict:
+    """gzip-served bytes of a query by part: Pagefind's files, our layer's
+    (vocabulary JSON, vendored fuzzy matcher) and the rest."""
+    compressible = ("javascript", "json", "css", "html", "svg")
+    parts = {"pagefind": 0, "layer": 0, "other": 0}
+    for url, kind, body in bodies:
+        size = len(gzip.compress(body)) if any(t in kind for t in compressible) else len(body)
+        path = url.split("?", 1)[0]
+        part = ("pagefind" if "/pagefind/" in path else
+                "layer" if "/search/" in path and path.endswith(".json") or "/js/vendor/" in path else "other")
+        parts[part] += size
+    return parts
+
+
 def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
-    """First one-word query in headless Chromium: bytes fetched and keypress-to-results time."""
+    """First one-word query in headless Chromium: bytes fetched and keypress-to-results time;
+    what our answering layer adds to Pagefind's bytes; a fallback query's time."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -356,6 +393,7 @@ def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
             cold_ms = timed_query(word)  # library, wasm and index loaded by this query
             page.wait_for_timeout(300)
             bodies = [(r.headers.get("content-type", ""), r.body()) for r in fetched if r.ok]
+            parts = layer_bytes([(r.url, c, b) for r, (c, b) in zip([r for r in fetched if r.ok], bodies, strict=True)])
             first_bytes = sum(len(b) for _, b in bodies)
             # as a static host that compresses text serves them (GitHub Pages does);
             # Pagefind's index, fragments and wasm are already compressed
@@ -368,11 +406,25 @@ def browser_search(site: Path, word: str = TYPICAL_WORD) -> dict | None:
             page.focus("#search-q")
             page.wait_for_load_state("networkidle")
             first_ms = timed_query(word)
+            # a question no story answers with every word: the any-word fallback
+            # (per-word searches, the vocabulary, the ranking), after focus likewise
+            fallback = fallback_query(site)
+            fallback_ms = fallback_bytes = None
+            if fallback:
+                page.goto(base + "/search/")
+                page.focus("#search-q")
+                page.wait_for_load_state("networkidle")
+                fetched.clear()
+                fallback_ms = timed_query(fallback)
+                page.wait_for_timeout(300)
+                fallback_bytes = layer_bytes([(r.url, r.headers.get("content-type", ""), r.body())
+                                              for r in fetched if r.ok])
             browser.close()
     finally:
         server.shutdown()
     return {"bytes": first_bytes, "gzip_bytes": first_gzip, "cold_ms": cold_ms, "first_ms": first_ms,
-            "warm_ms": warm_ms}
+            "warm_ms": warm_ms, "parts": parts, "fallback": fallback, "fallback_ms": fallback_ms,
+            "fallback_parts": fallback_bytes}
 
 
 def versions() -> str:
@@ -477,6 +529,24 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
             if s:
                 lines.append(f"| {n} | {word} | {s['bytes']} | {s['gzip_bytes']} | {s['cold_ms']:.0f} | "
                              f"{s['first_ms']:.0f} | {s['warm_ms']:.0f} |")
+    lines += ["", "What the answering layer (search/terms.json, search/words.json, the vendored fuzzy matcher) "
+              "adds to Pagefind's own files, gzip-served bytes of the same first query; and a fallback query "
+              "(two words no story holds together: per-word searches, the vocabulary, the ranking), "
+              "keypress to results after focus, against the one-word query.", "",
+              "| articles | query | Pagefind bytes | layer bytes | layer ÷ Pagefind | after focus, ms | ÷ one word |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for n, r in results.items():
+        s = r.get("search") or {}
+        if not s.get("parts"):
+            continue
+        p = s["parts"]
+        lines.append(f"| {n} | {TYPICAL_WORD} | {p['pagefind']} | {p['layer']} | "
+                     f"{p['layer'] / max(1, p['pagefind']):.3f} | {s['first_ms']:.0f} | 1.00 |")
+        if s.get("fallback_ms") is not None:
+            f = s["fallback_parts"]
+            lines.append(f"| {n} | {s['fallback']} | {f['pagefind']} | {f['layer']} | "
+                         f"{f['layer'] / max(1, f['pagefind']):.3f} | {s['fallback_ms']:.0f} | "
+                         f"{s['fallback_ms'] / s['first_ms']:.2f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -16,12 +16,21 @@ sitemap; the build waits for it at the end (``finalized``). A build that stops
 early stops Pagefind too. Publish builds minify pages meanwhile: each file is
 replaced whole, so Pagefind reads a page before or after, never half of one.
 
+When Pagefind has finished, the plugin writes the search page's vocabulary
+from what Pagefind indexed (its fragment files), so it holds nothing that is
+not searchable: ``terms.json`` (themes and companies with their pages and
+story counts, for suggestions) and ``words.json`` (the indexed words, most
+frequent first, for typo correction; the page fetches it only when a word of
+a query finds nothing).
+
 Named site_search, not search or pagefind, so it never shadows a package.
 """
 
 from __future__ import annotations
 
 import atexit
+import gzip
+import json
 import logging
 import os
 import re
@@ -29,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from pathlib import Path
 
 from pelican import signals
 
@@ -41,7 +52,15 @@ DEFAULTS = {
     "SITE_SEARCH_BUNDLE": "pagefind",
     # pages Pagefind reads, relative to the output; None: from ARTICLE_SAVE_AS
     "SITE_SEARCH_GLOB": None,
+    # Pagefind weight (0-10; headings 5-7, body 1) of a story's themes and companies
+    "SITE_SEARCH_TERM_WEIGHT": 8,
+    # the typo-correction vocabulary: at most this many words, most frequent first
+    "SITE_SEARCH_VOCABULARY_SIZE": 4000,
+    # where the vocabulary files go, under the output
+    "SITE_SEARCH_VOCABULARY_DIR": "search",
 }
+
+WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters only, three or more
 
 
 def pagefind_command(settings, output_path) -> list[str]:
@@ -63,6 +82,51 @@ def pagefind_command(settings, output_path) -> list[str]:
     ]
 
 
+def read_fragments(bundle: Path):
+    """What Pagefind indexed: one dict per page (url, content, meta, filters)."""
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        yield json.loads(data[data.index(b"{"):])
+
+
+def vocabulary(fragments, labels, settings) -> tuple[dict, dict]:
+    """The search page's ``terms.json`` and ``words.json`` from the indexed pages.
+
+    ``labels`` maps a filter group ("theme", "company") to {name: url} for the
+    pages that exist; a value only drafts carry has no page and is left out.
+    """
+    words = Counter()
+    counts = {group: Counter() for group in labels}
+    pages = 0
+    for fragment in fragments:
+        pages += 1
+        text = " ".join([fragment.get("meta", {}).get("title", ""), fragment.get("content", "")])
+        words.update(w.lower() for w in WORD.findall(text))
+        for group in labels:
+            counts[group].update(set(fragment.get("filters", {}).get(group, ())))
+    descriptions = settings.get("CASEBOOK_THEMES") or {}
+    terms = {"version": 1, "pages": pages}
+    for group, key in (("theme", "themes"), ("company", "companies")):
+        terms[key] = [
+            {"name": name, "url": labels[group][name], "count": n,
+             **({"description": descriptions[name]} if group == "theme" and name in descriptions else {})}
+            for name, n in sorted(counts[group].items(), key=lambda item: (-item[1], item[0].lower()))
+            if name in labels[group]
+        ]
+    ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
+    size = settings["SITE_SEARCH_VOCABULARY_SIZE"]
+    return terms, {"version": 1, "words": [w for w, _ in ranked[:size]]}
+
+
+def write_vocabulary(output_path, settings, labels):
+    bundle = Path(output_path) / settings["SITE_SEARCH_BUNDLE"]
+    terms, words = vocabulary(read_fragments(bundle), labels, settings)
+    folder = Path(output_path) / settings["SITE_SEARCH_VOCABULARY_DIR"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in (("terms.json", terms), ("words.json", words)):
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 class Indexer:
     """One Pagefind run per build, started once the story pages exist."""
 
@@ -73,6 +137,7 @@ class Indexer:
         self.process: subprocess.Popen | None = None
         self.log = None
         self.started = 0.0
+        self.labels = {"theme": {}, "company": {}}
 
     # -- signals -------------------------------------------------------------
     def expect(self, generator):
@@ -83,6 +148,11 @@ class Indexer:
             for a in getattr(generator, group, ())
             if a.save_as
         }
+        # the theme and company pages that exist (published stories' labels)
+        for article in (*generator.articles, *getattr(generator, "translations", ())):
+            for group, attribute in (("theme", "tags"), ("company", "companies")):
+                for label in getattr(article, attribute, None) or ():
+                    self.labels[group][label.name] = label.url
 
     def written(self, path):
         if self.pending:
@@ -112,6 +182,7 @@ class Indexer:
         if returncode != 0:
             logger.error("site_search: Pagefind failed (exit %d): %s", returncode, output)
             return
+        write_vocabulary(self.output_path, self.settings, self.labels)
         logger.info("site_search: indexed %s in %.2f s (started %s)", self.output_path,
                     time.perf_counter() - self.started,
                     "with the last story page" if self.pending == set() else "at the end of the build")
@@ -125,10 +196,20 @@ class Indexer:
 _current: Indexer | None = None  # this build's; builds in one process run one after another
 
 
+# settings that must be whole numbers in a range: (lowest, highest)
+RANGES = {"SITE_SEARCH_TERM_WEIGHT": (0, 10), "SITE_SEARCH_VOCABULARY_SIZE": (0, 1_000_000)}
+
+
 def initialize(pelican):
     global _current
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    for key, (low, high) in RANGES.items():
+        value = pelican.settings[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            logger.error("site_search: %s must be a whole number from %d to %d, not %r; using %r",
+                         key, low, high, value, DEFAULTS[key])
+            pelican.settings[key] = DEFAULTS[key]
     _current = Indexer(pelican) if pelican.settings["SITE_SEARCH_INDEX"] else None
 
 
