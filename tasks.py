@@ -113,7 +113,7 @@ def check(c, publish=False):
 @task
 def search_report(c):
     """Type the reader queries of tests/search_relevance.json into /search/; write docs/search.md."""
-    os.environ.setdefault("CHROMIUM_PATH", find_chromium() or "")
+    os.environ.setdefault("CHROMIUM_PATH", chromium_tools.find() or "")
     sys.exit(subprocess.run([sys.executable, "-m", "checks.search_relevance", "--write",
                              str(ROOT / "docs" / "search.md")], cwd=ROOT).returncode)
 

@@ -14,22 +14,17 @@ among the first five distinct stories), success@1 and the mean reciprocal rank
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
-import os
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from devkit import chromium
+from devkit.paths import ROOT
+from devkit.server import serve
+
 QUERIES = ROOT / "tests" / "search_relevance.json"
-CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 DEPTH = 10  # distinct stories read per query
 
 
@@ -103,25 +98,18 @@ def measure(browser, base: str, queries: list[dict]) -> list[list[str]]:
         context.close()
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def production_site(output: Path):
     """A server on a free port, and the production build made for its address."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     output.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(output)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(output)  # serving from the start: the build needs its address
     settings = read_settings(path=str(ROOT / "publishconf.py"), override={
         "PATH": str(ROOT / "content"), "OUTPUT_PATH": str(output), "SITEURL": base, "FEED_DOMAIN": base,
         "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
     })
     Pelican(settings).run()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, base
 
 
@@ -176,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     server, base = production_site(workdir / "output")
     try:
         with sync_playwright() as p:
-            executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            browser = p.chromium.launch(executable_path=chromium.find(), args=chromium.FLAGS)
             try:
                 answers = measure(browser, base, queries)
             finally:

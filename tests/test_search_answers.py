@@ -234,7 +234,10 @@ def assert_unavailable(page):
         assert box.get_by_role("link", name=name).count() == 1
 
 
-def test_a_content_security_policy_without_wasm_shows_search_is_unavailable(page, served_real_site):
+def test_a_content_security_policy_without_wasm_shows_search_is_unavailable(browser, served_real_site):
+    context = browser.new_context(bypass_csp=False)  # the policy applies: that is the test
+    page = context.new_page()
+
     def strict(route):
         response = route.fetch()
         headers = {**response.headers, "content-security-policy": "default-src 'self'; script-src 'self'"}
@@ -242,7 +245,10 @@ def test_a_content_security_policy_without_wasm_shows_search_is_unavailable(page
 
     page.route(served_real_site + "/search/**", strict)
     page.goto(served_real_site + "/search/?q=stroller")
-    assert_unavailable(page)
+    try:
+        assert_unavailable(page)
+    finally:
+        context.close()
 
 
 def test_a_missing_index_shows_search_is_unavailable(page, served_real_site):
@@ -280,7 +286,7 @@ def test_hostile_queries_and_filters_stay_text_in_suggestions_corrections_and_st
 
 
 def test_hostile_theme_and_company_names_suggest_as_text(browser, hostile_site):
-    from conftest import serve
+    from devkit.server import serve
 
     terms = json.loads((hostile_site / "search" / "terms.json").read_text())
     assert any("<script>" in t["name"] for t in terms["themes"])
