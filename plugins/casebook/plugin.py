@@ -12,9 +12,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from . import fragments, incremental, minify, prefetch, problems, related
+from . import fragments, incremental, minify, prefetch, problems, related, social
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
+from .headings import HeadingAnchorsExtension
 from .reader import CasebookMarkdownReader
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
     **incremental.DEFAULTS,
+    **social.DEFAULTS,
+    # "Edit this story": this address + the story's path inside the content folder ("" hides the link)
+    "REPOSITORY_EDIT_URL": "",
     # how many related stories are ranked per article (callouts use them too)
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -40,6 +44,11 @@ def initialize(pelican):
     fragments.add_global(settings)
     if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
         version_cache(settings)
+    # a link on each heading (after version_cache: the object's repr is not stable; its code is
+    # in the digest); a copy, so the user's MARKDOWN dict is left as written
+    markdown = dict(settings.get("MARKDOWN", {}))
+    markdown["extensions"] = [*markdown.get("extensions", []), HeadingAnchorsExtension()]
+    settings["MARKDOWN"] = markdown
 
 
 def version_cache(settings):
@@ -151,6 +160,8 @@ def register():
     signals.article_generator_finalized.connect(share_labels)
     signals.article_generator_finalized.connect(freeze_urls)
     signals.article_generator_finalized.connect(rank_related)
+    signals.article_generator_finalized.connect(social.assign)
+    signals.article_writer_finalized.connect(social.write)
     signals.all_generators_finalized.connect(prefetch.stop)
     signals.all_generators_finalized.connect(report_problems)
     signals.all_generators_finalized.connect(fragments.start_build)

@@ -21,9 +21,10 @@ from markdown import Markdown
 from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import incremental, prefetch
+from . import headings, incremental, prefetch
 from .companies import Company
 from .problems import METADATA_KEY
+from .typography import typographic
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class CasebookMarkdownReader(MarkdownReader):
             lines = text.split("\n")
             header, body_start = metadata_header(lines)
             content = md.convert(text)
+        toc_tokens = getattr(md, "toc_tokens", [])  # before md.reset() below clears it
         body = lines[body_start:]
         problems = broken_links(body, body_start, source_path, self.settings["PATH"])
         metadata = {}
@@ -117,6 +119,8 @@ class CasebookMarkdownReader(MarkdownReader):
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
+        # its contents list: made from the body, so counted with it, not with what listings show
+        metadata["contents"] = headings.contents(toc_tokens, metadata.get("callouts", ()), content)
         return Converted(content, meta, formatted, metadata, problems, header, words, read)
 
     def finish(self, source_path, converted: Converted):
@@ -128,6 +132,9 @@ class CasebookMarkdownReader(MarkdownReader):
         self._check_required(metadata, source_path)
         metadata["word_count"] = converted.words
         metadata["reading_minutes"] = reading_minutes(converted.words)
+        if "modified" in converted.header and metadata.get("modified", _DISCARD) is not _DISCARD:
+            # Pelican also sets "modified" to the file's time: "Updated" shows only the written one
+            metadata["updated"] = metadata["modified"]
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.keep_record(metadata, converted.read)
         return converted.content, metadata
@@ -150,6 +157,8 @@ class CasebookMarkdownReader(MarkdownReader):
         return output
 
     def process_metadata(self, name, value):
+        if name == "title":
+            return typographic(super().process_metadata(name, value))
         if name == "companies":
             return [Company(c, self.settings) for c in ensure_metadata_list(value)] or _DISCARD
         if name in ("date", "modified"):

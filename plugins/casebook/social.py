@@ -1,0 +1,158 @@
+"""Open Graph images: one PNG per story (title, companies, site name), drawn with Pillow.
+
+Each story gets ``og_image`` (its URL, site-relative) when the stories are
+read; the images are written when the build ends. An image is named after a
+digest of everything drawn on it, so with the content cache on an unchanged
+story's image is copied from the cache folder instead of being drawn again,
+and an output file that already holds it is left alone.
+
+The font is the one Pillow ships (``ImageFont.load_default(size=...)``,
+scalable since Pillow 10.1), so every machine draws the same image.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from itertools import chain
+
+from .typography import typographic
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "CASEBOOK_OG_IMAGES": True,
+    "CASEBOOK_OG_IMAGE_SAVE_AS": "og/{slug}.png",
+}
+# the size chat tools and social sites expect (1.91:1); the page's meta tags say it
+SIZE = WIDTH, HEIGHT = 1200, 630
+MARGIN = 80
+# drawing version: change it when the layout changes, so cached images are redrawn
+LAYOUT = "1"
+COLOURS = {"bg": "#fdfcfa", "text": "#1c1c1e", "muted": "#52525b", "accent": "#1d4f91", "bar": "#0f5f46"}
+
+
+def subjects(generator):
+    return chain(generator.articles, generator.drafts)
+
+
+def assign(generator):
+    """Give each story the address of its image (on article_generator_finalized)."""
+    settings = generator.settings
+    if not settings.get("CASEBOOK_OG_IMAGES"):
+        return
+    pattern = settings["CASEBOOK_OG_IMAGE_SAVE_AS"]
+    for article in subjects(generator):
+        article.og_image = {"url": pattern.format(slug=article.slug), "width": WIDTH, "height": HEIGHT}
+
+
+def card_text(article, settings) -> tuple[str, str, str]:
+    companies = typographic(", ".join(c.name for c in getattr(article, "companies", None) or ()))
+    return (str(article.title), companies, settings.get("SITENAME", ""))
+
+
+def digest(text: tuple[str, str, str]) -> str:
+    from PIL import __version__ as pillow
+
+    return hashlib.sha256(repr((LAYOUT, pillow, WIDTH, HEIGHT, COLOURS, text)).encode()).hexdigest()[:20]
+
+
+def _font(size):
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=size)
+
+
+def _wrap(draw, text, font, width):
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if draw.textlength(candidate, font=font) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def draw(text: tuple[str, str, str], path: str) -> None:
+    """Draw one card into ``path`` (PNG)."""
+    from PIL import Image, ImageDraw
+
+    title, companies, site = text
+    image = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["bg"])
+    canvas = ImageDraw.Draw(image)
+    canvas.rectangle((0, 0, 24, HEIGHT), fill=COLOURS["bar"])
+    # the site's name after a small mark (Pillow's font has no "§")
+    canvas.rectangle((MARGIN, 72, MARGIN + 20, 92), fill=COLOURS["accent"])
+    canvas.text((MARGIN + 36, 60), site, font=_font(40), fill=COLOURS["accent"])
+    width = WIDTH - 2 * MARGIN
+    # the largest size at which the title fits in four lines
+    for size in (76, 68, 60, 52, 46, 40):
+        font = _font(size)
+        lines = _wrap(canvas, title, font, width)
+        if len(lines) <= 4:
+            break
+    else:
+        lines = lines[:4]
+        lines[-1] = lines[-1].rstrip() + "…"
+    y = 150
+    for line in lines:
+        canvas.text((MARGIN, y), line, font=font, fill=COLOURS["text"])
+        y += int(size * 1.22)
+    if companies:
+        small = _font(36)
+        line = _wrap(canvas, companies, small, width)[0]
+        canvas.text((MARGIN, HEIGHT - 60 - 36), line, font=small, fill=COLOURS["muted"])
+    image.save(path, "PNG", optimize=False, compress_level=6)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    if (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev):
+        return True
+    if sa.st_size != sb.st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
+def write(generator, writer=None):
+    """Write every story's image into the output (on article_writer_finalized)."""
+    settings = generator.settings
+    if not settings.get("CASEBOOK_OG_IMAGES"):
+        return
+    cached = settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
+    folder = os.path.join(settings["CACHE_PATH"], "og") if cached else None
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    drawn = 0
+    for article in subjects(generator):
+        target = os.path.join(generator.output_path, article.og_image["url"])
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        text = card_text(article, settings)
+        if folder is None:
+            draw(text, target)
+            drawn += 1
+            continue
+        source = os.path.join(folder, digest(text) + ".png")
+        if not os.path.exists(source):
+            draw(text, source + ".tmp")
+            os.replace(source + ".tmp", source)
+            drawn += 1
+        if _same_file(source, target):
+            continue
+        if os.path.exists(target):
+            os.remove(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    logger.debug("casebook: drew %d Open Graph images", drawn)
