@@ -46,7 +46,7 @@ document.addEventListener("keydown", (event) => {
     button.type = "button";
     button.className = "copy-link";
     const heading = link.closest("h2, h3, h4, h5, h6");
-    const what = link.classList.contains("callout-self") ? link.textContent.replace(/^Link to /, "") : "section";
+    const what = link.classList.contains("callout-self") ? link.textContent.replace(/^Link to this /, "") : "section";
     button.textContent = "Copy link";
     button.setAttribute("aria-label", `Copy link to this ${what}`);
     button.addEventListener("click", async () => {
@@ -80,10 +80,14 @@ document.addEventListener("keydown", (event) => {
   let pending = false;
   const mark = () => {
     pending = false;
-    // the last heading above the top third of the window is the section being read
+    // the last heading scrolled up near the top of the window; at the very end
+    // of the page, the last one that is on screen
+    const atEnd = innerHeight + scrollY >= document.documentElement.scrollHeight - 2;
     let current = targets[0];
     for (const t of targets) {
-      if (t.getClientRects().length && t.getBoundingClientRect().top <= innerHeight / 3) current = t;
+      if (!t.getClientRects().length) continue;
+      const top = t.getBoundingClientRect().top;
+      if (top <= 100 || (atEnd && top < innerHeight)) current = t;
     }
     for (const [t, a] of links) {
       if (t === current) a.setAttribute("aria-current", "true");
