@@ -27,11 +27,29 @@ DEFAULTS = {
     "CASEBOOK_OG_IMAGE_SAVE_AS": "og/{slug}.png",
 }
 # the size chat tools and social sites expect (1.91:1); the page's meta tags say it
-SIZE = WIDTH, HEIGHT = 1200, 630
+SIZE = SIZE = WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 # drawing version: change it when the layout changes, so cached images are redrawn
-LAYOUT = "1"
-COLOURS = {"bg": "#fdfcfa", "text": "#1c1c1e", "muted": "#52525b", "accent": "#1d4f91", "bar": "#0f5f46"}
+LAYOUT = "2"
+# The card is drawn in shades of one ramp, from the text colour to the
+# background (antialiased text blends along it), plus a coloured bar: a
+# palette image, which PNG encodes about four times faster than RGB.
+BACKGROUND, TEXT, BAR = "#fdfcfa", "#1c1c1e", "#0f5f46"
+SHADE = {"bar": 0, "title": 1, "site": 40, "companies": 90, "background": 255}
+
+
+def _rgb(colour: str) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+def palette() -> list[int]:
+    """Index 0: the bar; 1..255: from the text colour to the background."""
+    text, background = _rgb(TEXT), _rgb(BACKGROUND)
+    colours = _rgb(BAR)
+    for index in range(1, 256):
+        share = (index - 1) / 254
+        colours += [round(t + (b - t) * share) for t, b in zip(text, background)]
+    return colours
 
 
 def subjects(generator):
@@ -56,7 +74,7 @@ def card_text(article, settings) -> tuple[str, str, str]:
 def digest(text: tuple[str, str, str]) -> str:
     from PIL import __version__ as pillow
 
-    return hashlib.sha256(repr((LAYOUT, pillow, WIDTH, HEIGHT, COLOURS, text)).encode()).hexdigest()[:20]
+    return hashlib.sha256(repr((LAYOUT, pillow, SIZE, BACKGROUND, TEXT, BAR, text)).encode()).hexdigest()[:20]
 
 
 def _font(size):
@@ -84,12 +102,10 @@ def draw(text: tuple[str, str, str], path: str) -> None:
     from PIL import Image, ImageDraw
 
     title, companies, site = text
-    image = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["bg"])
+    image = Image.new("L", SIZE, SHADE["background"])
     canvas = ImageDraw.Draw(image)
-    canvas.rectangle((0, 0, 24, HEIGHT), fill=COLOURS["bar"])
-    # the site's name after a small mark (Pillow's font has no "§")
-    canvas.rectangle((MARGIN, 72, MARGIN + 20, 92), fill=COLOURS["accent"])
-    canvas.text((MARGIN + 36, 60), site, font=_font(40), fill=COLOURS["accent"])
+    canvas.rectangle((0, 0, 24, HEIGHT), fill=SHADE["bar"])
+    canvas.text((MARGIN, 60), site, font=_font(40), fill=SHADE["site"])
     width = WIDTH - 2 * MARGIN
     # the largest size at which the title fits in four lines
     for size in (76, 68, 60, 52, 46, 40):
@@ -99,16 +115,17 @@ def draw(text: tuple[str, str, str], path: str) -> None:
             break
     else:
         lines = lines[:4]
-        lines[-1] = lines[-1].rstrip() + "…"
+        lines[-1] = lines[-1].rstrip() + "\u2026"
     y = 150
     for line in lines:
-        canvas.text((MARGIN, y), line, font=font, fill=COLOURS["text"])
+        canvas.text((MARGIN, y), line, font=font, fill=SHADE["title"])
         y += int(size * 1.22)
     if companies:
         small = _font(36)
         line = _wrap(canvas, companies, small, width)[0]
-        canvas.text((MARGIN, HEIGHT - 60 - 36), line, font=small, fill=COLOURS["muted"])
-    image.save(path, "PNG", optimize=False, compress_level=6)
+        canvas.text((MARGIN, HEIGHT - 60 - 36), line, font=small, fill=SHADE["companies"])
+    image.putpalette(palette())
+    image.save(path, "PNG", compress_level=1)
 
 
 def _same_file(a: str, b: str) -> bool:
