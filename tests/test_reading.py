@@ -12,11 +12,10 @@ import shutil
 
 import feedparser
 import pytest
-from helpers import FIXTURES, build, page, soup
-from PIL import Image
-
 from casebook.headings import contents
 from casebook.typography import typographic
+from helpers import FIXTURES, build, page, soup
+from PIL import Image
 
 
 def story_pages(output):
@@ -52,7 +51,7 @@ def test_contents_list_follows_every_storys_headings_and_callouts(real_site):
         for nav in (side, inline):
             items = nav.select(".contents-list li")
             assert [li.a["href"] for li in items] == [f"#{i}" for i, _, _ in headings], path
-            for li, (_, text, kind) in zip(items, headings):
+            for li, (_, text, kind) in zip(items, headings, strict=True):
                 badge = li.select_one(".callout-badge")
                 if kind:
                     assert badge is not None and badge.get_text() in ("Takeaway", "Lesson"), (path, text)
@@ -69,8 +68,9 @@ def test_contents_data_is_in_page_order_and_plain_text():
         def __init__(self, id, title, type):
             self.id, self.title, self.type = id, title, type
 
+    deeper = {"level": 4, "id": "c", "name": "Deeper", "children": []}
     tokens = [{"level": 2, "id": "a", "name": "A &amp; B", "children": [
-        {"level": 3, "id": "b", "name": "Deep", "children": [{"level": 4, "id": "c", "name": "Deeper", "children": []}]}]}]
+        {"level": 3, "id": "b", "name": "Deep", "children": [deeper]}]}]
     html = '<h2 id="a"></h2><aside><h2 id="t"></h2></aside><h3 id="b"></h3><h4 id="c"></h4>'
     assert contents(tokens, [C("t", "Take <this>", "takeaway"), C("gone", "x", "lesson")], html) == (
         (2, "a", "A & B", ""), (2, "t", "Take <this>", "takeaway"), (3, "b", "Deep", ""))
@@ -132,7 +132,8 @@ def test_updated_date_only_when_written_and_edit_link_from_setting(tmp_path):
     output = tmp_path / "output"
     build(FIXTURES / "basic" / "content", output, REPOSITORY_EDIT_URL="https://example.org/repo/edit/main/content/")
     greeting = soup(page(output, "stories/greeting-at-the-door/"))
-    updated = [t for t in greeting.select(".story-head .meta time") if t.find_previous(string=True).strip().endswith("Updated")]
+    updated = [t for t in greeting.select(".story-head .meta time")
+               if t.find_previous(string=True).strip().endswith("Updated")]
     assert [t["datetime"][:10] for t in updated] == ["2024-06-20"]
     assert "Updated 20 June 2024" in greeting.select_one(".story-head .meta").get_text(" ", strip=True)
     letter = soup(page(output, "stories/the-letter/"))

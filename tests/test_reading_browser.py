@@ -33,8 +33,9 @@ def test_side_contents_marks_the_section_being_read(context_for, served_real_sit
     links = side.locator("a")
     ids = [href[1:] for href in links.evaluate_all("els => els.map(a => a.getAttribute('href'))")]
     assert len(ids) >= 3
-    for i, target in enumerate(ids):
-        page.locator(f"[id='{target}']").evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 40)")
+    for target in ids:
+        page.locator(f"[id='{target}']").evaluate(
+            "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 40)")
         page.wait_for_function(
             "id => document.querySelector(`.contents-side a[href='#${id}']`).getAttribute('aria-current') === 'true'",
             arg=target)
@@ -169,15 +170,18 @@ def test_phone_header_is_short_and_every_menu_link_is_reachable(context_for, ser
 def test_archive_titles_line_up_beside_their_dates(context_for, served_real_site, width):
     page = context_for(width, 800)
     page.goto(served_real_site + "/archives/")
-    lefts = page.locator(".archive li > a").evaluate_all("els => els.map(a => Math.round(a.getBoundingClientRect().left))")
+    lefts = page.locator(".archive li > a").evaluate_all(
+        "els => els.map(a => Math.round(a.getBoundingClientRect().left))")
     dates = page.locator(".archive li > time").evaluate_all(
-        "els => els.map(t => [Math.round(t.getBoundingClientRect().left), Math.round(t.getBoundingClientRect().right)])")
+        "els => els.map(t => [Math.round(t.getBoundingClientRect().left), "
+        "Math.round(t.getBoundingClientRect().right)])")
     assert len(set(lefts)) == 1, "every title starts at the same place"
     assert all(right <= lefts[0] for _, right in dates), "no title wraps under its date"
 
 
 def scheme_state(page):
-    return page.evaluate("[document.documentElement.dataset.scheme || 'system', getComputedStyle(document.body).backgroundColor]")
+    return page.evaluate(
+        "[document.documentElement.dataset.scheme || 'system', getComputedStyle(document.body).backgroundColor]")
 
 
 def test_scheme_choice_persists_across_reload_without_a_flash(context_for, served_real_site):

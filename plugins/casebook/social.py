@@ -48,7 +48,7 @@ def palette() -> list[int]:
     colours = _rgb(BAR)
     for index in range(1, 256):
         share = (index - 1) / 254
-        colours += [round(t + (b - t) * share) for t, b in zip(text, background)]
+        colours += [round(t + (b - t) * share) for t, b in zip(text, background, strict=True)]
     return colours
 
 
