@@ -214,3 +214,16 @@ def test_open_graph_images_can_be_turned_off(tmp_path):
 def test_archives_put_dates_in_a_column_of_their_own(real_site):
     items = soup(page(real_site, "archives/")).select(".archive li")
     assert items and all(li.contents[0].name == "time" and "archive-date" in li.contents[0]["class"] for li in items)
+
+
+def test_many_cards_are_drawn_on_every_core_alike(tmp_path):
+    from casebook import social
+
+    texts = [(f"Story number {i} -- with \u201cquotes\u201d", "Disney, Marriott", "Casebook") for i in range(4)]
+    serial = [(text, str(tmp_path / f"s{i}.png")) for i, text in enumerate(texts)]
+    forked = [(text, str(tmp_path / f"f{i}.png")) for i, text in enumerate(texts)]
+    social.draw_all(serial, {"CASEBOOK_PARALLEL_READ_MIN": 1000})
+    social.draw_all(forked, {"CASEBOOK_PARALLEL_READ_MIN": 2, "CASEBOOK_READ_WORKERS": 2})
+    for (_, a), (_, b) in zip(serial, forked, strict=True):
+        assert open(a, "rb").read() == open(b, "rb").read()
+    assert len({open(a, "rb").read() for _, a in serial}) == 4

@@ -16,7 +16,9 @@ import hashlib
 import logging
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
+from multiprocessing import get_all_start_methods, get_context
 
 from .typography import typographic
 
@@ -141,6 +143,25 @@ def _same_file(a: str, b: str) -> bool:
         return fa.read() == fb.read()
 
 
+def _draw_job(job):
+    text, path = job
+    draw(text, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def draw_all(jobs: list, settings) -> None:
+    """Draw (text, path) cards: on every core when there are many (forked
+    workers, like the reader's prefetch), else here."""
+    workers = settings.get("CASEBOOK_READ_WORKERS") or os.cpu_count() or 1
+    many = len(jobs) >= settings.get("CASEBOOK_PARALLEL_READ_MIN", 200)
+    if many and workers > 1 and "fork" in get_all_start_methods():
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            list(pool.map(_draw_job, jobs, chunksize=32))
+    else:
+        for job in jobs:
+            _draw_job(job)
+
+
 def write(generator, writer=None):
     """Write every story's image into the output (on article_writer_finalized)."""
     settings = generator.settings
@@ -150,20 +171,20 @@ def write(generator, writer=None):
     folder = os.path.join(settings["CACHE_PATH"], "og") if cached else None
     if folder:
         os.makedirs(folder, exist_ok=True)
-    drawn = 0
+    jobs, links = {}, []
     for article in subjects(generator):
         target = os.path.join(generator.output_path, article.og_image["url"])
         os.makedirs(os.path.dirname(target), exist_ok=True)
         text = card_text(article, settings)
         if folder is None:
-            draw(text, target)
-            drawn += 1
+            jobs[target] = text
             continue
         source = os.path.join(folder, digest(text) + ".png")
         if not os.path.exists(source):
-            draw(text, source + ".tmp")
-            os.replace(source + ".tmp", source)
-            drawn += 1
+            jobs[source] = text
+        links.append((source, target))
+    draw_all([(text, path) for path, text in jobs.items()], settings)
+    for source, target in links:
         if _same_file(source, target):
             continue
         if os.path.exists(target):
@@ -172,4 +193,4 @@ def write(generator, writer=None):
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-    logger.debug("casebook: drew %d Open Graph images", drawn)
+    logger.debug("casebook: drew %d Open Graph images", len(jobs))
