@@ -227,3 +227,15 @@ def test_many_cards_are_drawn_on_every_core_alike(tmp_path):
     for (_, a), (_, b) in zip(serial, forked, strict=True):
         assert open(a, "rb").read() == open(b, "rb").read()
     assert len({open(a, "rb").read() for _, a in serial}) == 4
+
+
+@pytest.mark.parametrize("drafts_written", [True, False])
+def test_a_draft_gets_a_card_only_where_drafts_are_written(tmp_path, drafts_written):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    (content / "stories" / "secret-plan.md").write_text(
+        "Title: Secret plan\nDate: 2024-01-01\nStatus: draft\nTags: empathy\nSummary: Not yet.\n\nBody.\n")
+    output = tmp_path / "output"
+    build(content, output, **({} if drafts_written else {"DRAFT_SAVE_AS": "", "DRAFT_URL": ""}))
+    assert (output / "og" / "secret-plan.png").exists() == drafts_written
+    assert (output / "og" / "the-letter.png").exists()

@@ -55,7 +55,9 @@ def palette() -> list[int]:
 
 
 def subjects(generator):
-    return chain(generator.articles, generator.drafts)
+    """The stories that get a card: published ones, and drafts where drafts are written."""
+    drafts = generator.drafts if generator.settings.get("DRAFT_SAVE_AS") else ()
+    return chain(generator.articles, drafts)
 
 
 def assign(generator):
