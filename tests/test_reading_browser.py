@@ -147,6 +147,9 @@ def test_header_shows_whole_placeholder_and_key_hint_only_with_a_keyboard(contex
             assert hint.is_visible()
             hint_box, box = hint.bounding_box(), page.locator("#site-search-q").bounding_box()
             assert box["x"] + box["width"] - text >= hint_box["x"] - box["x"] >= text, "the hint sits after the text"
+    page.goto(served_real_site + "/404.html")
+    text, room = placeholder_fits(page, "#start-q")
+    assert text <= room, f"the 404 page's box cuts its placeholder at {width}px"
 
 
 @pytest.mark.parametrize("width", [320, 375])
