@@ -36,9 +36,11 @@ from . import (
     progress,
     publishing,
     related,
+    social,
 )
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
+from .headings import HeadingAnchorsExtension
 from .incremental.fingerprints import hash_files, plugin_folders
 from .reader import CasebookHTMLReader, CasebookMarkdownReader, CasebookRstReader
 
@@ -50,6 +52,9 @@ DEFAULTS = {
     **incremental.DEFAULTS,
     **highlight.DEFAULTS,
     **html_policy.DEFAULTS,
+    **social.DEFAULTS,
+    # "Edit this story": this address + the story's path inside the content folder ("" hides the link)
+    "REPOSITORY_EDIT_URL": "",
     # Stories with `Status: hidden` are written (unlisted) when True, as Pelican
     # does; publishconf.py sets False: production writes no unpublished story.
     "CASEBOOK_WRITE_HIDDEN": True,
@@ -86,6 +91,10 @@ def configure(pelican):
         settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
     highlight.check_styles(settings)
     fragments.add_global(settings)
+    # a link on each heading; a copy, so the user's MARKDOWN dict is left as written
+    markdown = dict(settings.get("MARKDOWN", {}))
+    markdown["extensions"] = [*markdown.get("extensions", []), HeadingAnchorsExtension()]
+    settings["MARKDOWN"] = markdown
 
 
 def version_cache(settings):
@@ -179,6 +188,7 @@ def on_article_generator_finalized(generator):
     publishing.drop_unpublished(generator)
     memory.share_labels(generator)
     memory.freeze_urls(generator)
+    social.assign(generator)
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
         article.related = ranking.get(article, [])
@@ -194,6 +204,10 @@ def on_all_generators_finalized(generators):
     report_problems(generators)
     fragments.start_build(generators)
     memory.freeze()
+
+
+def on_article_writer_finalized(generator, writer=None):
+    social.write(generator)
 
 
 def on_content_written(path, context=None):
@@ -219,5 +233,6 @@ def register():
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     callouts.entries_ready.connect(on_callout_entries_ready)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.article_writer_finalized.connect(on_article_writer_finalized)
     signals.content_written.connect(on_content_written)
     signals.finalized.connect(on_finalized)

@@ -35,7 +35,7 @@ from pelican.plugins.callouts import contracts as callouts
 from pelican.readers import HTMLReader, MarkdownReader, RstReader, ensure_metadata_list
 from pelican.utils import pelican_open, slugify
 
-from . import compat, highlight, html_policy, imported, incremental, prefetch
+from . import compat, headings, highlight, html_policy, imported, incremental, prefetch
 from .anchors_ext import AuthorAnchorsExtension
 from .companies import Company
 from .problems import METADATA_KEY
@@ -48,6 +48,7 @@ from .source import (
     unlink_missing_static_files,
     yaml_front_matter,
 )
+from .typography import typographic
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class CasebookMarkdownReader(MarkdownReader):
                 meta, unreadable = {}, True
             # blank lines in place of the front matter keep callouts' line numbers
             content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
+        toc_tokens = getattr(md, "toc_tokens", [])  # before md.reset() below clears it
         content = imported.site_relative_links(content, source_path, self.settings["PATH"])
         content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
@@ -134,6 +136,8 @@ class CasebookMarkdownReader(MarkdownReader):
         words = sum(len(line.split()) for line in body)
         # what other pages may show of it: everything but its body and word count
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
+        # its contents list: made from the body, so counted with it, not with what listings show
+        metadata["contents"] = headings.contents(toc_tokens, metadata.get("callouts", ()), content)
         return Converted(content, meta, formatted, metadata, problems, header, words, read, unreadable)
 
     @staticmethod
@@ -164,11 +168,16 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata["reading_minutes"] = reading_minutes(converted.words)
         if "slug" in self._meta:
             metadata["casebook_slug_line"] = self._meta["slug"][0]  # for URL collisions (paths.py)
+        if "modified" in converted.header and metadata.get("modified", compat.DISCARD) is not compat.DISCARD:
+            # Pelican also sets "modified" to the file's time: "Updated" shows only the written one
+            metadata["updated"] = metadata["modified"]
         metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
         incremental.record_in(metadata, converted.read)
         return converted.content, metadata
 
     def process_metadata(self, name, value):
+        if name == "title":
+            return typographic(super().process_metadata(name, value))
         if name == "companies":
             return [Company(c, self.settings) for c in ensure_metadata_list(value)] or compat.DISCARD
         if name in ("date", "modified"):
