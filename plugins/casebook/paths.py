@@ -21,7 +21,6 @@ import os
 from datetime import datetime
 
 from pelican.contents import Content
-
 from pelican.plugins.callouts.contracts import display_path
 
 # what Pelican's article and page generators hold, under these names
