@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
+from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
@@ -255,6 +256,14 @@ class Summary:
 
 
 class CalloutsGenerator(Generator):
+    """The collections, overviews, playbook, JSON and feed. Its templates come
+    from the site's theme; a template the theme lacks comes from the plugin's own
+    (``templates/`` beside this module), so any Pelican theme works."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, PackageLoader(__package__, "templates")])
+
     def generate_context(self):
         settings = self.settings
         self.types = settings["CALLOUTS_TYPE_LIST"]
