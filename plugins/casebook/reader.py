@@ -55,6 +55,19 @@ logger = logging.getLogger(__name__)
 WORDS_PER_MINUTE = 230
 
 
+def check_status(value) -> tuple[str, str | None]:
+    """A known status as written; an unknown one is reported (the message) and
+    kept out of production as a draft (Pelican would drop the file with a traceback)."""
+    status = str(value).strip().lower()
+    known = list(Article.allowed_statuses)
+    if status in known:
+        return status, None
+    near = difflib.get_close_matches(status, known, n=1, cutoff=0.5)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    return "draft", (f"unknown Status {value!r} ({hint}known: {', '.join(sorted(known))}); "
+                     "built as a draft until it is fixed")
+
+
 def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
@@ -198,17 +211,10 @@ class CasebookMarkdownReader(MarkdownReader):
         return super().process_metadata(name, value)
 
     def _status(self, value):
-        """A known status as written; an unknown one is reported and kept out of
-        production as a draft (Pelican would drop the file with a traceback)."""
-        status = str(value).strip().lower()
-        known = [s for s in Article.allowed_statuses if s != "skip"]  # "skip": Pelican-internal
-        if status in known:
-            return status
-        near = difflib.get_close_matches(status, known, n=1, cutoff=0.5)
-        hint = f"did you mean {near[0]!r}? " if near else ""
-        self._problem("status", f"unknown Status {value!r} ({hint}known: {', '.join(sorted(known))}); "
-                                "built as a draft until it is fixed")
-        return "draft"
+        status, message = check_status(value)
+        if message:
+            self._problem("status", message)
+        return status
 
     # -- checks ----------------------------------------------------------
     def _check_required(self, metadata, source_path, report=True):
@@ -262,7 +268,13 @@ class OtherFormats:
         # the site's HTML policy holds for every format: found on its source line, then cleaned
         policy = html_policy.policy_for(self.settings)
         with pelican_open(source_path) as text:
-            problems += html_policy.locate(policy.find(content), text.split("\n"))
+            lines = text.split("\n")
+        problems += html_policy.locate(policy.find(content), lines)
+        if "status" in metadata:
+            metadata["status"], message = check_status(metadata["status"])
+            if message:
+                line = next((n for n, text in enumerate(lines, 1) if re.match(r"\s*:?status:", text, re.I)), 1)
+                problems.append((line, message))
         content = policy.clean(content)
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = policy.clean(metadata["summary"])
