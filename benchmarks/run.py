@@ -227,21 +227,25 @@ def callout_render(project: Path, content: Path, output: Path) -> dict:
 def time_callouts(project: str, content: str, output: str) -> None:
     """In this process: build, timing the callouts generator's output (prints JSON)."""
     os.chdir(project)
-    # that project's plugins, not this one's (imported above for Pagefind's command)
-    plugins = str(Path(project) / "plugins")
-    sys.path[:] = [plugins, *(p for p in sys.path if p != str(ROOT / "plugins"))]
-    for name in [m for m in sys.modules if m.split(".")[0] in {"casebook", "callouts", "site_search"}]:
-        del sys.modules[name]
+    current = Path(project).resolve() == ROOT.resolve()
+    if current:  # this checkout: its plugins are installed packages
+        plugin_paths, module = [], "pelican.plugins.callouts.plugin"
+    else:  # an older checkout, whose plugins were loaded from its plugins/ folder
+        plugins = str(Path(project) / "plugins")
+        sys.path[:] = [plugins, *sys.path]
+        for name in [m for m in sys.modules if m.split(".")[0] in {"casebook", "callouts", "site_search"}]:
+            del sys.modules[name]
+        plugin_paths, module = [plugins], "callouts.plugin"
     from pelican import Pelican
     from pelican.settings import read_settings
 
     settings = read_settings(str(Path(project) / "pelicanconf.py"), override={
         "PATH": content, "OUTPUT_PATH": output, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False,
-        "SITE_SEARCH_INDEX": False, "PLUGIN_PATHS": [str(Path(project) / "plugins")],
+        "SITE_SEARCH_INDEX": False, "PLUGIN_PATHS": plugin_paths,
         "CALLOUTS_JSON_SAVE_AS": "", "CALLOUTS_FEED_ATOM": "", "CALLOUTS_COMPANY_THEME_SAVE_AS": "",
         "THEME": str(Path(project) / "theme")})
     pelican = Pelican(settings)
-    generator = sys.modules["callouts.plugin"].CalloutsGenerator
+    generator = sys.modules[module].CalloutsGenerator
     write = generator.generate_output
     taken = {}
 

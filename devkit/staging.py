@@ -51,7 +51,9 @@ def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True
         process = None
         try:
             reuse_from = output if output.exists() else None
-            process = subprocess.Popen(pelican_command(staging, publish, strict, content, reuse_from), cwd=ROOT)
+            # a session of its own: stopping the build stops what it started too (Pagefind, workers)
+            process = subprocess.Popen(pelican_command(staging, publish, strict, content, reuse_from), cwd=ROOT,
+                                       start_new_session=os.name == "posix")
             returncode = process.wait()
             if returncode != 0:
                 print(f"build failed (exit {returncode}): {output} left as it was", file=sys.stderr)
@@ -67,13 +69,25 @@ def build_site(output: Path = OUTPUT, publish: bool = False, strict: bool = True
             raise SystemExit(130) from None
         finally:
             if process is not None and process.poll() is None:  # interrupted: stop Pelican first
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                stop(process)
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a build and every process it started (its session), then wait for it."""
+    def signal_all(signum):
+        try:
+            os.killpg(process.pid, signum) if os.name == "posix" else process.send_signal(signum)
+        except ProcessLookupError:
+            pass
+
+    signal_all(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        signal_all(signal.SIGKILL)
+        process.wait()
+    signal_all(signal.SIGKILL)  # what it started and left behind
 
 
 @contextmanager

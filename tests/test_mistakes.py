@@ -89,7 +89,7 @@ ROWS = {
     "same URL twice": case_and_slugs,
     "status typo": fixture("status_typo", [
         ("stories/typo-status.md", 6, "unknown Status 'publsihed' (did you mean 'published'? "
-                                      "known: draft, hidden, published); built as a draft until it is fixed"),
+                                      "known: draft, hidden, published, skip); built as a draft until it is fixed"),
     ]),
     "static link to a missing file": fixture("missing_static", [
         ("stories/missing-files.md", 9, "broken internal link {static}/images/no-such-chart.png: no such file"),

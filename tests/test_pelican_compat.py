@@ -174,8 +174,12 @@ TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–
 
 
 def text(html: str) -> str:
-    """Plain text, with smart punctuation (our `smarty`) written as typed."""
-    return " ".join(BeautifulSoup(html or "", "lxml").get_text(" ").translate(TYPOGRAPHY).split())
+    """Plain text, with smart punctuation (our `smarty`) written as typed; our headings'
+    own links ("Link to this section") are navigation, not text."""
+    doc = BeautifulSoup(html or "", "lxml")
+    for anchor in doc.select("a.heading-anchor"):
+        anchor.decompose()
+    return " ".join(doc.get_text(" ").translate(TYPOGRAPHY).split())
 
 
 def features(item) -> dict:

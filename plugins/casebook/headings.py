@@ -81,3 +81,11 @@ def contents(toc_tokens, callouts, html_text: str, max_level: int = 3) -> tuple:
     # where each id sits in the page gives the order: no second parse of it
     where = {entry[1]: html_text.find(f'id="{entry[1]}"') for entry in entries}
     return tuple(sorted((e for e in entries if where[e[1]] >= 0), key=lambda e: where[e[1]]))
+
+
+ANCHOR_RE = re.compile(r'<a class="heading-anchor"[^>]*>.*?</a>', re.S)
+
+
+def without_anchors(html: str) -> str:
+    """``html`` without the headings' own links (for plain-text excerpts)."""
+    return ANCHOR_RE.sub("", html) if "heading-anchor" in html else html

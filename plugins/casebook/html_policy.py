@@ -86,7 +86,7 @@ TAGS = (nh3.ALLOWED_TAGS - {"center", "strike", "tt", "acronym"}) | {
     "aside", "details", "summary", "figure", "figcaption", "section", "picture", "source",
 }
 ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "aria-hidden", "data-pagefind-ignore"},
     "a": {"href", "hreflang", "name"},
     "div": {"tabindex"},  # code blocks scroll by keyboard (casebook.highlight)
     "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},

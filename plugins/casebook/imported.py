@@ -20,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup, escape
 from pelican.utils import strip_toc_elements_from_html, truncate_html_paragraphs, truncate_html_words
 
+from .headings import without_anchors
+
 LINK_ATTR_RE = re.compile(r"""(<(?:img|a|source|video|audio)\b[^>]*?\s(?:src|href|poster)\s*=\s*)(["'])(.*?)\2""",
                           re.IGNORECASE)
 SOURCE_EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd", ".rst", ".html", ".htm"}
@@ -72,7 +74,7 @@ def excerpt(content: str, settings) -> str:
         content = truncate_html_paragraphs(content, max_paragraphs)
     if settings.get("SUMMARY_MAX_LENGTH") is not None:
         content = truncate_html_words(content, settings["SUMMARY_MAX_LENGTH"], settings.get("SUMMARY_END_SUFFIX", "…"))
-    text = plain_text(strip_toc_elements_from_html(content))
+    text = plain_text(strip_toc_elements_from_html(without_anchors(content)))
     return f"<p>{escape(text)}</p>" if text else ""
 
 
