@@ -739,7 +739,8 @@ input.addEventListener("input", () => {
     run(state);
   }, 60);
 });
-input.addEventListener("focus", () => load().catch(failed), { once: true });
+const preload = () => load().catch(failed);
+input.addEventListener("focus", preload, { once: true });
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -790,5 +791,9 @@ const initial = readState();
 applyState(initial);
 if (wantsFilters(initial)) filterToggle.open = true;
 if (initial.q || wantsFilters(initial)) run(initial);
-// the page's own box is the one to type in (the header has none here)
-else input.focus();
+// the page's own box is the one to type in (the header has none here); focused for
+// the reader without loading the library: the first keystroke loads it
+else {
+  input.removeEventListener("focus", preload);
+  input.focus();
+}
