@@ -124,6 +124,30 @@ class HookedWriter(Writer):
         return super()._open_w(filename, encoding, override)
 
 
+def save_as_unreferenced(content: Content) -> str:
+    """Where ``content`` is to be written, without marking a static file's
+    location as referenced: ``Static.save_as`` sets ``_output_location_referenced``,
+    after which an ``{attach}`` link to the file can no longer move it next to
+    the story that attaches it. Checking URLs is not a reference."""
+    return Content.save_as.fget(content)
+
+
+def story_pages(generators) -> list:
+    """The stories whose pages ``ArticlesGenerator.generate_articles`` writes,
+    in the order it writes them (its loop over ``translations``, ``articles``,
+    ``hidden_translations`` and ``hidden_articles``; no public API says which
+    stories it writes, nor in which order). Keep in step with that loop: the
+    parallel writer checks each page against this list and renders serially
+    from the first that differs."""
+    from pelican.generators import ArticlesGenerator
+
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            return [*generator.translations, *generator.articles,
+                    *generator.hidden_translations, *generator.hidden_articles]
+    return []
+
+
 # -- the content cache ------------------------------------------------------------
 def save_cache_atomically(readers) -> None:
     """Save a ``Readers`` cache whole or not at all (replaces its ``save_cache``).

@@ -23,6 +23,8 @@ from datetime import datetime
 from pelican.contents import Content
 from pelican.plugins.callouts.contracts import display_path
 
+from . import compat
+
 # what Pelican's article and page generators hold, under these names
 CONTENT_LISTS = (
     "articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
@@ -125,7 +127,7 @@ def check_urls(generators, settings) -> list[tuple[str, int, str]]:
                                          "rename it (e.g. my-story.md) or add a 'Slug: my-story' line"))
             content.override_save_as = ""
             continue
-        save_as = content.save_as
+        save_as = compat.save_as_unreferenced(content)
         if not save_as:
             continue
         key = _key(save_as)

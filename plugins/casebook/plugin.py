@@ -30,6 +30,7 @@ from . import (
     incremental,
     memory,
     minify,
+    parallel_write,
     paths,
     prefetch,
     problems,
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     **COMPANY_DEFAULTS,
     **prefetch.DEFAULTS,
+    **parallel_write.DEFAULTS,
     **incremental.DEFAULTS,
     **highlight.DEFAULTS,
     **html_policy.DEFAULTS,
@@ -67,7 +69,7 @@ DEFAULTS = {
     # development builds (make serve) show this build's problems on every page
     "CASEBOOK_SHOW_PROBLEMS": False,
 }
-WHOLE_NUMBERS = ("CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN", "CASEBOOK_RELATED_CALLOUTS_MAX",
+WHOLE_NUMBERS = ("CASEBOOK_PARALLEL_WRITE_MIN", "CASEBOOK_RELATED_MAX", "CASEBOOK_RELATED_SHOWN", "CASEBOOK_RELATED_CALLOUTS_MAX",
                  "CASEBOOK_RELATED_CALLOUTS_PER_STORY")
 
 
@@ -204,6 +206,7 @@ def on_all_generators_finalized(generators):
     report_problems(generators)
     fragments.start_build(generators)
     memory.freeze()
+    parallel_write.plan(generators, generators[0].settings)
 
 
 def on_article_writer_finalized(generator, writer=None):

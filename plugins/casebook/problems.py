@@ -37,7 +37,7 @@ def for_pages(problems, contents) -> tuple:
     the affected story or page, or "" when it has none)."""
     urls = {}
     for content in contents:
-        if getattr(content, "save_as", "") and type(content).__name__ != "Static":
+        if type(content).__name__ != "Static" and getattr(content, "save_as", ""):
             urls[callouts.display_path(content.source_path)] = content.url
     return tuple((callouts.display_path(path), line, message, urls.get(callouts.display_path(path), ""))
                  for path, line, message in problems)

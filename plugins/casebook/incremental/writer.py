@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from pelican.plugins.callouts.contracts import PageKeeper
+from pelican.utils import sanitised_join
 
-from .. import compat
+from ..parallel_write import ParallelWriter
 from .fingerprints import Inputs
 from .manifest import Manifest
 from .records import enabled
@@ -16,8 +17,9 @@ logger = logging.getLogger(__name__)
 _current: Manifest | None = None  # this build's; builds in one process run one after another
 
 
-class ReusingWriter(compat.HookedWriter, PageKeeper):
-    """Pelican's writer, keeping the pages whose inputs have not changed since the last build."""
+class ReusingWriter(ParallelWriter, PageKeeper):
+    """Pelican's writer, keeping the pages whose inputs have not changed since
+    the last build (and rendering story pages on every core, as its base does)."""
 
     def __init__(self, output_path, settings=None):
         global _current
@@ -49,7 +51,19 @@ class ReusingWriter(compat.HookedWriter, PageKeeper):
         if path in self._skip:
             self._skip.discard(path)
             return True
-        return False
+        return super().skip_file(path)
+
+    def record(self, name):
+        """In a worker rendering story pages: the page's fingerprint, and whether it was kept."""
+        fingerprint = self.manifest.fingerprints.get(name)
+        return None if fingerprint is None else (fingerprint, sanitised_join(self.output_path, name) in self.manifest.kept)
+
+    def take_worker_pages(self, pages: dict) -> None:
+        for name, recorded in pages.items():
+            if recorded is not None:
+                self.manifest.fingerprints[name] = recorded[0]
+                if recorded[1]:
+                    self.manifest.kept.add(sanitised_join(self.output_path, name))
 
 
 class KeptOrRendered:
@@ -70,8 +84,9 @@ class KeptOrRendered:
 
 
 def writer_class(pelican):
-    """On get_writer: the writer that keeps pages, where they are kept."""
-    return ReusingWriter if enabled(pelican.settings) else None
+    """On get_writer: the writer that keeps pages where they are kept, else
+    the one that renders story pages on every core."""
+    return ReusingWriter if enabled(pelican.settings) else ParallelWriter
 
 
 def kept() -> set[str]:
