@@ -56,8 +56,6 @@ more.type = "button";
 more.hidden = true;
 list.after(more);
 
-root.hidden = false;
-
 // -- loading: Pagefind, the terms (themes, companies) and, when needed, the words
 let loading = null;
 function load() {
