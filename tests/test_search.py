@@ -174,6 +174,22 @@ def test_search_assets_load_only_when_searching(page, served_real_site):
     assert any("pagefind" in u for u in requested)
 
 
+def test_the_empty_search_page_loads_its_answering_code_on_the_first_keystroke(page, served_real_site):
+    """Only the page's small script runs on arrival; the keystrokes typed while the
+    answering code and Pagefind load are not lost."""
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(served_real_site + "/search/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    assert any("/js/search.js" in u for u in requested)
+    assert not [u for u in requested if "pagefind" in u or "search-engine" in u]
+    page.keyboard.type("stroller", delay=5)
+    page.wait_for_function("document.getElementById('search-results').dataset.query === 'stroller'")
+    assert "stroller" in page.locator("#search-status").inner_text()
+    assert any("search-engine" in u for u in requested) and any("pagefind" in u for u in requested)
+
+
 LAYOUT_SHIFT = """() => new Promise((done) => {
     let total = 0;
     new PerformanceObserver((list) => {
