@@ -174,6 +174,44 @@ def test_search_assets_load_only_when_searching(page, served_real_site):
     assert any("pagefind" in u for u in requested)
 
 
+def test_the_empty_search_page_loads_its_answering_code_on_the_first_keystroke(page, served_real_site):
+    """Only the page's small script runs on arrival; the keystrokes typed while the
+    answering code and Pagefind load are not lost."""
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(served_real_site + "/search/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    assert any("/js/search.js" in u for u in requested)
+    assert not [u for u in requested if "pagefind" in u or "search-engine" in u]
+    page.keyboard.type("stroller", delay=5)
+    page.wait_for_function("document.getElementById('search-results').dataset.query === 'stroller'")
+    assert "stroller" in page.locator("#search-status").inner_text()
+    assert any("search-engine" in u for u in requested) and any("pagefind" in u for u in requested)
+
+
+LAYOUT_SHIFT = """() => new Promise((done) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+    }).observe({type: "layout-shift", buffered: true});
+    setTimeout(() => done(total), 300);
+})"""
+
+
+@pytest.mark.parametrize("width", [412, 1280])
+def test_the_search_page_does_not_move_when_its_script_runs(browser, served_real_site, width):
+    """The form and the start content are painted with the page (no cumulative layout shift)."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + "/search/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(LAYOUT_SHIFT) < 0.01
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_page_says_so_and_offers_links(browser, served_real_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
