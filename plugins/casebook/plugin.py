@@ -191,6 +191,7 @@ def on_article_generator_finalized(generator):
     memory.share_labels(generator)
     memory.freeze_urls(generator)
     social.assign(generator)
+    social.start(generator)  # drawn beside the rest of the build
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])
     for article in generator.articles:
         article.related = ranking.get(article, [])
@@ -209,16 +210,13 @@ def on_all_generators_finalized(generators):
     parallel_write.plan(generators, generators[0].settings)
 
 
-def on_article_writer_finalized(generator, writer=None):
-    social.write(generator)
-
-
 def on_content_written(path, context=None):
     memory.release_rendered_content(context)
     progress.wrote_one(path, context=context)
 
 
 def on_finalized(pelican):
+    social.finish()
     memory.unfreeze()
     minify.minify_output(pelican)
     incremental.save_manifest(pelican)  # after minify: records the files as they stay
@@ -236,6 +234,5 @@ def register():
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     callouts.entries_ready.connect(on_callout_entries_ready)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
-    signals.article_writer_finalized.connect(on_article_writer_finalized)
     signals.content_written.connect(on_content_written)
     signals.finalized.connect(on_finalized)

@@ -1,7 +1,9 @@
 """Open Graph images: one PNG per story (title, companies, site name), drawn with Pillow.
 
 Each story gets ``og_image`` (its URL, site-relative) when the stories are
-read; the images are written when the build ends. An image is named after a
+read. The cards are drawn from then on in background processes (one per
+core, at a lower priority than the build), beside the rest of the build, and
+linked into the output when the build ends. An image is named after a
 digest of everything drawn on it, so with the content cache on an unchanged
 story's image is copied from the cache folder instead of being drawn again,
 and an output file that already holds it is left alone.
@@ -12,11 +14,11 @@ scalable since Pillow 10.1), so every machine draws the same image.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from multiprocessing import get_all_start_methods, get_context
 
@@ -44,14 +46,15 @@ def _rgb(colour: str) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
 
 
-def palette() -> list[int]:
+@functools.cache
+def palette() -> tuple[int, ...]:
     """Index 0: the bar; 1..255: from the text colour to the background."""
     text, background = _rgb(TEXT), _rgb(BACKGROUND)
     colours = _rgb(BAR)
     for index in range(1, 256):
         share = (index - 1) / 254
         colours += [round(t + (b - t) * share) for t, b in zip(text, background, strict=True)]
-    return colours
+    return tuple(colours)
 
 
 def subjects(generator):
@@ -81,7 +84,9 @@ def digest(text: tuple[str, str, str]) -> str:
     return hashlib.sha256(repr((LAYOUT, pillow, SIZE, BACKGROUND, TEXT, BAR, text)).encode()).hexdigest()[:20]
 
 
+@functools.cache
 def _font(size):
+    """Pillow's own font at ``size`` (loading it decodes the font each time: once a size per process)."""
     from PIL import ImageFont
 
     return ImageFont.load_default(size=size)
@@ -101,15 +106,25 @@ def _wrap(draw, text, font, width):
     return lines
 
 
-def draw(text: tuple[str, str, str], path: str) -> None:
-    """Draw one card into ``path`` (PNG)."""
+@functools.lru_cache(maxsize=4)
+def _blank(site: str):
+    """The part every card of a site shares: background, bar and the site's name."""
     from PIL import Image, ImageDraw
 
-    title, companies, site = text
     image = Image.new("L", SIZE, SHADE["background"])
     canvas = ImageDraw.Draw(image)
     canvas.rectangle((0, 0, 24, HEIGHT), fill=SHADE["bar"])
     canvas.text((MARGIN, 60), site, font=_font(40), fill=SHADE["site"])
+    return image
+
+
+def draw(text: tuple[str, str, str], path: str) -> None:
+    """Draw one card into ``path`` (PNG)."""
+    from PIL import ImageDraw
+
+    title, companies, site = text
+    image = _blank(site).copy()
+    canvas = ImageDraw.Draw(image)
     width = WIDTH - 2 * MARGIN
     # the largest size at which the title fits in four lines
     for size in (76, 68, 60, 52, 46, 40):
@@ -151,22 +166,73 @@ def _draw_job(job):
     os.replace(path + ".tmp", path)
 
 
+def _draw_share(jobs):
+    """In a background process: draw these cards, yielding the CPU to the build."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+    for job in jobs:
+        _draw_job(job)
+
+
+class Cards:
+    """This build's cards: which to draw (in the background), which to link into the output."""
+
+    def __init__(self, jobs: list, links: list):
+        self.jobs = jobs  # (text, path)
+        self.links = links  # (drawn file, file of the output)
+        self.processes: list = []
+
+    def start(self, settings) -> None:
+        """Draw the cards in background processes, one per core, when there
+        are many and ``fork`` exists; else they are drawn by :meth:`finish`."""
+        workers = settings.get("CASEBOOK_READ_WORKERS") or os.cpu_count() or 1
+        many = len(self.jobs) >= settings.get("CASEBOOK_PARALLEL_READ_MIN", 200)
+        if not (many and workers > 1 and "fork" in get_all_start_methods()):
+            return
+        context = get_context("fork")
+        for k in range(workers):
+            process = context.Process(target=_draw_share, args=(self.jobs[k::workers],), daemon=True)
+            process.start()
+            self.processes.append(process)
+
+    def finish(self) -> None:
+        """Every card drawn (what a background process did not draw is drawn
+        here), then linked into the output."""
+        for process in self.processes:
+            process.join()
+        for job in self.jobs:
+            if not self.processes or not os.path.exists(job[1]):
+                _draw_job(job)
+        for source, target in self.links:
+            if _same_file(source, target):
+                continue
+            if os.path.exists(target):
+                os.remove(target)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        logger.debug("casebook: drew %d Open Graph images", len(self.jobs))
+
+
 def draw_all(jobs: list, settings) -> None:
-    """Draw (text, path) cards: on every core when there are many (forked
-    workers, like the reader's prefetch), else here."""
-    workers = settings.get("CASEBOOK_READ_WORKERS") or os.cpu_count() or 1
-    many = len(jobs) >= settings.get("CASEBOOK_PARALLEL_READ_MIN", 200)
-    if many and workers > 1 and "fork" in get_all_start_methods():
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            list(pool.map(_draw_job, jobs, chunksize=32))
-    else:
-        for job in jobs:
-            _draw_job(job)
+    """Draw (text, path) cards: on every core when there are many, else here."""
+    cards = Cards(jobs, [])
+    cards.start(settings)
+    cards.finish()
 
 
-def write(generator, writer=None):
-    """Write every story's image into the output (on article_writer_finalized)."""
+_current: Cards | None = None  # this build's; builds in one process run one after another
+
+
+def start(generator) -> None:
+    """Once every story is read (all_generators_finalized): start drawing the
+    cards the output needs, beside the rest of the build."""
+    global _current
     settings = generator.settings
+    _current = None
     if not settings.get("CASEBOOK_OG_IMAGES"):
         return
     cached = settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
@@ -185,14 +251,13 @@ def write(generator, writer=None):
         if not os.path.exists(source):
             jobs[source] = text
         links.append((source, target))
-    draw_all([(text, path) for path, text in jobs.items()], settings)
-    for source, target in links:
-        if _same_file(source, target):
-            continue
-        if os.path.exists(target):
-            os.remove(target)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-    logger.debug("casebook: drew %d Open Graph images", len(jobs))
+    _current = Cards([(text, path) for path, text in jobs.items()], links)
+    _current.start(settings)
+
+
+def finish() -> None:
+    """At the end of the build: every card in the output."""
+    global _current
+    if _current is not None:
+        cards, _current = _current, None
+        cards.finish()
