@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.plugins.callouts import contracts as callouts
 
@@ -93,10 +94,25 @@ def configure(pelican):
         settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
     highlight.check_styles(settings)
     fragments.add_global(settings)
+    cache_templates(settings)
     # a link on each heading; a copy, so the user's MARKDOWN dict is left as written
     markdown = dict(settings.get("MARKDOWN", {}))
     markdown["extensions"] = [*markdown.get("extensions", []), HeadingAnchorsExtension()]
     settings["MARKDOWN"] = markdown
+
+
+def cache_templates(settings):
+    """With the content cache on, compiled templates are kept beside it (Jinja's
+    bytecode cache, checked against each template's source), so a rebuild does
+    not compile every template again; a copy, so the user's dict is left as written."""
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return
+    jinja = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    if "bytecode_cache" not in jinja:
+        folder = os.path.join(settings["CACHE_PATH"], "templates")
+        os.makedirs(folder, exist_ok=True)
+        jinja["bytecode_cache"] = FileSystemBytecodeCache(folder)
+    settings["JINJA_ENVIRONMENT"] = jinja
 
 
 def version_cache(settings):
