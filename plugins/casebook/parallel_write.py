@@ -141,8 +141,18 @@ class StoryPages:
         sys.stderr.flush()
         for k in range(1, self.processes):
             first, end = self.bounds(k)
-            read, write = os.pipe()
-            pid = os.fork()
+            try:
+                read, write = os.pipe()
+            except OSError as error:
+                logger.debug("casebook: no more workers for story pages (%s)", error)
+                break
+            try:
+                pid = os.fork()
+            except OSError as error:  # its block stays with the build
+                logger.debug("casebook: no more workers for story pages (%s)", error)
+                os.close(read)
+                os.close(write)
+                break
             if pid == 0:  # the worker: goes on with Pelican's loop, in the same call
                 os.close(read)
                 for sibling in self.workers:
@@ -241,7 +251,7 @@ class ParallelWriter(compat.HookedWriter):
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         stories = self.stories
-        if stories is None and self._planned is not None and self._planned.is_next(kwargs) and name:
+        if stories is None and self._planned is not None and self._planned.is_next(kwargs):
             stories, self._planned = self._planned, None
             if stories.processes > 1:
                 self.stories = stories
@@ -274,7 +284,7 @@ class ParallelWriter(compat.HookedWriter):
             return None
         if stories.owner(pos) != 0:
             stories.join(self)
-            if stories.rendered_elsewhere(pos):
+            if stories.rendered_elsewhere(pos) and name:
                 self._elsewhere.add(sanitised_join(self.output_path, name))
                 template = NotRendered(template)
         if stories.pos == stories.count:
