@@ -34,7 +34,7 @@ DEFAULTS = {
 SIZE = SIZE = WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 # drawing version: change it when the layout changes, so cached images are redrawn
-LAYOUT = "2"
+LAYOUT = "3"
 # The card is drawn in shades of one ramp, from the text colour to the
 # background (antialiased text blends along it), plus a coloured bar: a
 # palette image, which PNG encodes about four times faster than RGB.
@@ -93,16 +93,18 @@ def _font(size):
 
 
 def _wrap(draw, text, font, width):
-    lines, line = [], ""
+    """Words into lines of at most ``width`` pixels (each word measured once)."""
+    space = draw.textlength(" ", font=font)
+    lines, line, used = [], [], 0.0
     for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=font) <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
+        size = draw.textlength(word, font=font)
+        if line and used + space + size > width:
+            lines.append(" ".join(line))
+            line, used = [], 0.0
+        used += (space if line else 0) + size
+        line.append(word)
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     return lines
 
 
