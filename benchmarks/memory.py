@@ -14,6 +14,7 @@ holds memory, not for timing.
 from __future__ import annotations
 
 import argparse
+import ast
 import linecache
 import os
 import resource
@@ -22,8 +23,17 @@ from pathlib import Path
 
 from pelican import signals
 
-from benchmarks.run import HERE, corpus_folder
+from benchmarks.corpus import write_corpus
 from devkit.paths import ROOT
+
+HERE = Path(__file__).resolve().parent
+
+
+def corpus_folder(n: int, shape: str, work: Path) -> Path:
+    corpus = work / f"corpus-{shape}-{n}"
+    if not (corpus / "pelican" / "stories").exists():
+        write_corpus(n, corpus, shape, hugo=shape == "typical")
+    return corpus
 
 MB = 1024 * 1024
 
@@ -75,6 +85,9 @@ class Phases:
         self.snapshots.append((phase, snapshot))
 
     # signal receivers
+    def start(self, generator):
+        self.take("before reading (plugins and templates loaded)")
+
     def read(self, generator):
         if type(generator).__name__ == "ArticlesGenerator":
             self.stories = len(generator.articles)
@@ -89,6 +102,9 @@ class Phases:
             if self.written == self.stories // 2:
                 self.take(f"writing: {self.written} story pages written")
 
+    def articles_written(self, generator, writer=None):
+        self.take("the articles generator's pages written (stories, feeds, themes, archives)")
+
     def end(self, pelican):
         self.take("end (finalized)")
 
@@ -101,6 +117,9 @@ def main(argv=None):
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--frames", type=int, default=1, help="frames kept of each allocation's traceback")
     parser.add_argument("--no-trace", action="store_true", help="resident memory by phase only")
+    parser.add_argument("--baseline", action="store_true", help="the benchmark's baseline build instead of the site")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for this build (VALUE a Python literal), as `pelican -e` takes it")
     args = parser.parse_args(argv)
     corpus = corpus_folder(args.articles, args.shape, Path(args.work))
     output = Path(args.work) / f"out-memory-{args.shape}-{args.articles}"
@@ -108,17 +127,26 @@ def main(argv=None):
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": str(corpus / "pelican"), "OUTPUT_PATH": str(output), "CACHE_CONTENT": False,
-        "LOAD_CONTENT_CACHE": False, "SITE_SEARCH_INDEX": False})
+    if args.baseline:
+        settings = read_settings(str(HERE / "baseline_conf.py"), override={
+            "PATH": str(corpus / "pelican"), "OUTPUT_PATH": str(output) + "-baseline"})
+    else:
+        settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+            "PATH": str(corpus / "pelican"), "OUTPUT_PATH": str(output), "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False, "SITE_SEARCH_INDEX": False})
+    for item in args.set:
+        key, _, value = item.partition("=")
+        settings[key] = ast.literal_eval(value)
     phases = Phases(args.top, args.frames)
     if args.no_trace:
         phases.take = lambda phase: print(f"== {phase}: RSS now %.0f MB, max %.0f MB" % rss_mb(), flush=True)
     else:
         tracemalloc.start(args.frames)
+    signals.article_generator_init.connect(phases.start)
     signals.article_generator_finalized.connect(phases.read)
     signals.all_generators_finalized.connect(phases.finalized_all)
     signals.content_written.connect(phases.wrote)
+    signals.article_writer_finalized.connect(phases.articles_written)
     signals.finalized.connect(phases.end)
     Pelican(settings).run()
 

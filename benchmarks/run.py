@@ -517,6 +517,42 @@ def goal_figures(r: dict) -> list[tuple[str, float | None, float, str, float]]:
     return figures
 
 
+#: Why a shape costs more than the typical one: what its build writes and keeps, per census figure.
+CENSUS_WORDS = (("pages", "HTML pages"), ("tags", "tags"), ("feeds", "feeds"),
+                ("collection pages", "callout collection pages"), ("callouts", "callouts"))
+
+
+def worst_shapes(results: dict) -> list[str]:
+    """A sentence per goal whose worst shape is not the typical one: what that
+    shape's site build writes against the typical shape's (the census)."""
+    lines = []
+    for n, r in results.items():
+        shapes = shape_runs(r)
+        typical = shapes["typical"]["census"]
+        for goal, _limit, figure, worst, worst_figure in goal_figures(r):
+            if worst == "typical":
+                lines.append(f"- {n} stories, {goal}: the typical shape is the worst ({figure:.2f}).")
+                continue
+            census = shapes[worst]["census"]
+            differences = ", ".join(f"{census[key]} {words} (typical: {typical[key]})" for key, words in CENSUS_WORDS
+                                    if census[key] != typical[key])
+            lines.append(f"- {n} stories, {goal}: worst on *{worst}* ({worst_figure:.2f} against {figure:.2f}), "
+                         f"whose site build writes {differences or 'as many pages as the typical one'}.")
+    return ["Where each goal is worst, and what that shape's build writes that the typical one does not "
+            "(more pages, tags with their feeds and collections, callouts):", "", *lines, "", MEMORY_NOTE]
+
+
+MEMORY_NOTE = (
+    "What the site keeps beyond the baseline's (issue #21, measured with `python -m benchmarks.memory`, "
+    "tracemalloc by build phase): each story's callout records, contents list, related stories and its "
+    "callouts' link targets (read once, kept to the end), and, while pages are written, the fragments rendered "
+    "once per build. Three things grew with the number of themes and callouts and are gone: every story's "
+    "content with links resolved, memoized by the theme feeds (written first) until the story's own page was "
+    "written (now let go after each feed); every callout's full entry, kept to the end of the build (now kept "
+    "while its theme's collections are written, theme by theme); and minify-html's library, loaded by "
+    "development builds that never minify (about 10 MB).")
+
+
 def report(results: dict, command: str, repeat: int = 1) -> str:
     lines = [
         "# Build performance",
@@ -550,7 +586,7 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
             met = "" if limit is None else ("yes" if figure <= limit else "**no**")
             lines.append(f"| {n} | {goal} | {'' if limit is None else f'≤ {limit:.2f}'} | {typical:.2f} | "
                          f"{worst} | {figure:.2f} | {met} |")
-    lines += ["", "Every shape, with what its site build wrote: Pagefind alone is its command run on the "
+    lines += ["", *worst_shapes(results), "", "Every shape, with what its site build wrote: Pagefind alone is its command run on the "
               "finished site (seconds and its own peak memory: a CI runner needs room for the larger of it "
               "and the site's build, since the build starts Pagefind once the story pages are written).", "",
               "| articles | shape | baseline s | site s | × | site+search s | × | site CPU × | baseline MB | "

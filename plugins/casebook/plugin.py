@@ -215,6 +215,10 @@ def on_content_written(path, context=None):
     progress.wrote_one(path, context=context)
 
 
+def on_feed_written(path, context=None, feed=None):
+    memory.release_feed_content(context, feed)
+
+
 def on_finalized(pelican):
     memory.unfreeze()
     minify.minify_output(pelican)
@@ -235,4 +239,5 @@ def register():
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.article_writer_finalized.connect(on_article_writer_finalized)
     signals.content_written.connect(on_content_written)
+    signals.feed_written.connect(on_feed_written)
     signals.finalized.connect(on_finalized)
