@@ -1,11 +1,13 @@
 """Render a page-independent piece of HTML once per build, wherever it is shown.
 
 A story's card appears on its themes' pages, its companies' pages, the
-category page and the archives; a callout's line appears on those pages and
-under "related lessons" of other stories. On a large site that is the same
-macro run tens of thousands of times with the same arguments. Templates write
-``{{ once(m.entry_line, entry) }}``: the first call renders the macro, later
-calls with the same macro and arguments reuse its output. A fragment that
+category page and the archives; a callout's entry in every collection of its
+story's themes. On a large site that is the same macro run tens of thousands
+of times with the same arguments. Templates write
+``{{ once(m.card_body, article) }}``: the first call renders the macro, later
+calls with the same macro and arguments reuse its output. What a few pages show
+(a callout's line: one page of each of its story's themes, a related story or two) is not worth a copy held to the end of
+the build: it is rendered where it is shown. A fragment that
 varies in one small detail (a card's heading level) caches only the part that
 does not (``card_body``): one copy per build, not one per variant.
 
