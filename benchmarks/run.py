@@ -38,7 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -74,20 +74,19 @@ class Run:
 
 def measure(command, cwd=ROOT, env=None) -> tuple[float, float, float]:
     """Seconds, peak resident memory (MB) and CPU seconds (its worker processes
-    included) of one command, from os.wait4."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = []
-    reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))
-    reader.start()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    reader.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n"
-                         f"{stderr[0].decode(errors='replace')[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    included) of one command, from os.wait4 in a small process between this one
+    and the command (``benchmarks.launch``: else this process's own peak would
+    count as the command's)."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "result.json"
+        process = subprocess.Popen([PY, "-m", "benchmarks.launch", str(result), "--", *map(str, command)],
+                                   cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _out, stderr = process.communicate()
+        if process.returncode != 0 or not result.exists():
+            raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n"
+                             f"{stderr.decode(errors='replace')[-3000:]}")
+        figures = json.loads(result.read_text())
+    return figures["seconds"], figures["peak_mb"], figures["cpu_seconds"]
 
 
 def html_pages(folder: Path) -> int:
