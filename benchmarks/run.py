@@ -548,8 +548,10 @@ MEMORY_NOTE = (
     "once per build. Three things grew with the number of themes and callouts and are gone: every story's "
     "content with links resolved, memoized by the theme feeds (written first) until the story's own page was "
     "written (now let go after each feed); every callout's full entry, kept to the end of the build (now kept "
-    "while its theme's collections are written, theme by theme); and minify-html's library, loaded by "
-    "development builds that never minify (about 10 MB).")
+    "while its theme's collections are written, theme by theme); every callout's line, held for a few uses (now "
+    "rendered where shown); and minify-html's library, loaded by development builds that never minify (about "
+    "10 MB). Each build is started through `benchmarks.launch`, a small process, so its peak is its own (Linux "
+    "counts the peak of the process a command is started from as the command's).")
 
 
 def report(results: dict, command: str, repeat: int = 1) -> str:
