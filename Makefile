@@ -48,10 +48,11 @@ clean:
 new-post: $(VENV)/.installed-base
 	$(INVOKE) new-post "$(TITLE)" --companies "$(COMPANIES)" --tags "$(TAGS)"
 
-# make bench ARTICLES=1000,5000: the build benchmark (writes docs/performance.md)
+# make bench ARTICLES=1000,5000 [SHAPES=typical,reported] [ROUNDS=2]: the build benchmark
+# on every corpus shape unless SHAPES names some (writes docs/performance.md)
 ARTICLES ?= 1000,5000
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m benchmarks.run --articles $(ARTICLES)
+	$(BIN)/python -m benchmarks.run --articles $(ARTICLES) $(if $(SHAPES),--shapes $(SHAPES)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 check: $(VENV)/.installed-dev
 	$(INVOKE) check

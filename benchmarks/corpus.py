@@ -1,17 +1,23 @@
-"""A synthetic corpus for the build benchmarks.
+"""Synthetic corpora for the build benchmarks, in several *shapes*.
 
-N articles of about 800 words, each with three themes from the site's
-vocabulary, one or two companies and five callouts in our syntax; the same
-corpus is also written in Hugo's format (TOML front matter, the callouts as
-plain blockquotes) for the field's speed reference.
+A shape (``SHAPES``, each named and seeded, so the same shape and size always
+give the same files) says how long stories are, how many callouts, tags and
+companies each has and from which lists. ``typical``: N articles of about 800
+words, each with three themes from the site's vocabulary, one or two companies
+and five callouts in our syntax. The others vary one thing each (callouts per
+story, tags outside the vocabulary and their number, companies, lengths), and
+``reported`` is the corpus a user reported (issue #21). A corpus is also
+written in Hugo's format (TOML front matter, the callouts as plain blockquotes)
+for the field's speed reference.
 
-    python -m benchmarks.corpus 1000 /tmp/corpus
+    python -m benchmarks.corpus 1000 /tmp/corpus [SHAPE]
 """
 
 from __future__ import annotations
 
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelicanconf import CASEBOOK_THEMES
@@ -164,34 +170,111 @@ def vocabulary(size: int = 6000, seed: int = 11) -> tuple[list[str], list[float]
 
 VOCABULARY, WEIGHTS = vocabulary()
 
+#: Tags outside CASEBOOK_THEMES, as a library that tags freely has them.
+OTHER_TAGS = [
+    "refunds", "hospitality", "retail", "airlines", "hotels", "restaurants", "theme parks", "call centres",
+    "online shops", "complaints", "waiting times", "apologies", "returns", "upgrades", "vouchers",
+    "front desk", "phone support", "chat support", "email support", "stores", "delivery", "billing",
+    "subscriptions", "travel", "banking", "insurance", "telecoms", "utilities", "healthcare", "education",
+]
 
-def sentence(rng: random.Random, n: int) -> str:
-    words = rng.choices(VOCABULARY, weights=WEIGHTS, k=n)
-    return " ".join(words).capitalize() + "."
+
+@dataclass(frozen=True)
+class Shape:
+    """How a corpus's stories are made; every shape is seeded, so the same
+    shape and number of stories always give the same files."""
+
+    name: str
+    about: str
+    seed: int = 7
+    sections: tuple[int, int] = (5, 5)  # per story
+    paragraphs: tuple[int, int] = (2, 2)  # per section, five sentences each
+    callouts: tuple[int, int] = (5, 5)  # per story, spread over its sections
+    callout_title_words: tuple[int, int] = (5, 5)
+    numbered_callouts: bool = True  # "Takeaway 1 of story 7: ..." before the title's words
+    callout_sentences: int = 2
+    tags: tuple[int, int] = (3, 3)  # per story
+    themes: int = len(THEMES)  # how many of the tag list come from CASEBOOK_THEMES ...
+    other_tags: int = 0  # ... and how many from outside it (made up past OTHER_TAGS)
+    companies: tuple[int, int] = (1, 2)  # per story
+    company_list: int = len(COMPANIES)
+    vocabulary: int = 6000  # distinct words of the text
+
+    def tag_list(self) -> list[str]:
+        others = list(OTHER_TAGS)
+        for k in range(len(others), self.other_tags):
+            others.append(f"topic {k + 1}")
+        return THEMES[: self.themes] + others[: self.other_tags]
+
+    def company_names(self) -> list[str]:
+        names = list(COMPANIES)
+        for k in range(len(names), self.company_list):
+            names.append(f"Company {k + 1}")
+        return names[: self.company_list]
 
 
-def paragraph(rng: random.Random, sentences: int = 5) -> str:
-    return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
+SHAPES = {s.name: s for s in [
+    Shape("typical", "about 800 words, 3 themes from the vocabulary, 1 or 2 of 12 companies, 5 callouts"),
+    # the corpus a user reported (issue #21): about 850 words from a small vocabulary,
+    # 5 sections each ending in a callout with a short title, 3 tags of 20 (12 outside
+    # CASEBOOK_THEMES), one company of 10
+    Shape("reported", "about 850 words of a 300-word vocabulary, 5 sections each ending in a callout with a "
+          "2-word title, 3 tags of 20 (12 outside the vocabulary), 1 company of 10",
+          seed=21, paragraphs=(2, 2), callout_title_words=(2, 2), numbered_callouts=False, callout_sentences=3, themes=8, other_tags=12,
+          companies=(1, 1), company_list=10, vocabulary=300),
+    Shape("callouts", "0 to 10 callouts a story", seed=22, callouts=(0, 10)),
+    Shape("many-tags", "1 to 6 tags of 200 (185 outside the vocabulary), 1 to 4 of 40 companies", seed=23,
+          tags=(1, 6), other_tags=185, companies=(1, 4), company_list=40),
+    Shape("few-tags", "1 tag of 3, 1 company of 3", seed=24, tags=(1, 1), themes=3, companies=(1, 1),
+          company_list=3),
+    Shape("lengths", "short and long stories: 1 to 12 sections of 1 to 4 paragraphs (about 100 to 4,000 "
+          "words)", seed=25, sections=(1, 12), paragraphs=(1, 4), callouts=(1, 8)),
+]}
+
+_VOCABULARIES: dict[int, tuple[list[str], list[float]]] = {6000: (VOCABULARY, WEIGHTS)}
 
 
-def article(i: int, rng: random.Random):
-    themes = rng.sample(THEMES, 3)
-    companies = rng.sample(COMPANIES, rng.randint(1, 2))
-    title = f"Story {i}: {sentence(rng, 5)[:-1]}"
+def _pick(rng: random.Random, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    return low if low == high else rng.randint(low, high)
+
+
+def sentence(rng: random.Random, n: int, words=None) -> str:
+    vocabulary, weights = words or (VOCABULARY, WEIGHTS)
+    return " ".join(rng.choices(vocabulary, weights=weights, k=n)).capitalize() + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 5, words=None) -> str:
+    return " ".join(sentence(rng, rng.randint(8, 16), words) for _ in range(sentences))
+
+
+def article(i: int, rng: random.Random, shape: Shape = SHAPES["typical"]):
+    if shape.vocabulary not in _VOCABULARIES:
+        _VOCABULARIES[shape.vocabulary] = vocabulary(shape.vocabulary)
+    words = _VOCABULARIES[shape.vocabulary]
+    themes = rng.sample(shape.tag_list(), _pick(rng, shape.tags))
+    companies = rng.sample(shape.company_names(), _pick(rng, shape.companies))
+    title = f"Story {i}: {sentence(rng, 5, words)[:-1]}"
     sections, callouts = [], []
-    for k in range(5):
+    for k in range(_pick(rng, shape.callouts)):
         kind = "takeaway" if k % 2 == 0 else "lesson"
-        callouts.append((kind, f"{kind.title()} {k + 1} of story {i}: {sentence(rng, 5)[:-1]}", paragraph(rng, 2)))
-    for s in range(5):
-        body = "\n\n".join(paragraph(rng) for _ in range(2))
-        sections.append((f"Part {s + 1}: {sentence(rng, 3)[:-1]}", body, callouts[s]))
+        heading = sentence(rng, _pick(rng, shape.callout_title_words), words)[:-1]
+        if shape.numbered_callouts:
+            heading = f"{kind.title()} {k + 1} of story {i}: {heading}"
+        callouts.append((kind, heading, paragraph(rng, shape.callout_sentences, words)))
+    count = _pick(rng, shape.sections)
+    for s in range(count):
+        body = "\n\n".join(paragraph(rng, words=words) for _ in range(_pick(rng, shape.paragraphs)))
+        # the callouts in order, each section ending in its share of them
+        share = callouts[s * len(callouts) // count:(s + 1) * len(callouts) // count]
+        sections.append((f"Part {s + 1}: {sentence(rng, 3, words)[:-1]}", body, share))
     return {
         "slug": f"story-{i:05d}",
         "title": title,
         "date": f"20{15 + i % 10:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}",
         "themes": themes,
         "companies": companies,
-        "summary": sentence(rng, 20),
+        "summary": sentence(rng, 20, words),
         "sections": sections,
     }
 
@@ -203,8 +286,9 @@ def pelican_markdown(a) -> str:
         f"Summary: {a['summary']}\nSource: the benchmark corpus\n\n"
     )
     parts = []
-    for heading, body, (kind, title, text) in a["sections"]:
-        parts.append(f"## {heading}\n\n{body}\n\n> [!{kind}] {title}\n> {text}\n")
+    for heading, body, callouts in a["sections"]:
+        boxes = "".join(f"\n\n> [!{kind}] {title}\n> {text}" for kind, title, text in callouts)
+        parts.append(f"## {heading}\n\n{body}{boxes}\n")
     return head + "\n".join(parts)
 
 
@@ -216,23 +300,29 @@ def hugo_markdown(a) -> str:
         f'companies = [{companies}]\nsummary = "{a["summary"]}"\n+++\n\n'
     )
     parts = []
-    for heading, body, (_kind, title, text) in a["sections"]:
-        parts.append(f"## {heading}\n\n{body}\n\n> **{title}**\n> {text}\n")
+    for heading, body, callouts in a["sections"]:
+        boxes = "".join(f"\n\n> **{title}**\n> {text}" for _kind, title, text in callouts)
+        parts.append(f"## {heading}\n\n{body}{boxes}\n")
     return head + "\n".join(parts)
 
 
-def write_corpus(n: int, folder: Path, seed: int = 7) -> Path:
-    """Write ``folder/pelican/stories/*.md`` and ``folder/hugo/content/posts/*.md``."""
-    rng = random.Random(seed)
+def write_corpus(n: int, folder: Path, shape: str = "typical", hugo: bool = True) -> Path:
+    """Write ``folder/pelican/stories/*.md`` and (with ``hugo``) ``folder/hugo/content/posts/*.md``:
+    ``n`` stories of the named shape (see SHAPES)."""
+    made = SHAPES[shape]
+    rng = random.Random(made.seed)
     pelican_dir = folder / "pelican" / "stories"
     hugo_dir = folder / "hugo" / "content" / "posts"
     pelican_dir.mkdir(parents=True, exist_ok=True)
-    hugo_dir.mkdir(parents=True, exist_ok=True)
+    if hugo:
+        hugo_dir.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        a = article(i, rng)
+        a = article(i, rng, made)
         (pelican_dir / f"{a['slug']}.md").write_text(pelican_markdown(a), encoding="utf-8")
-        (hugo_dir / f"{a['slug']}.md").write_text(hugo_markdown(a), encoding="utf-8")
-    write_hugo_site(folder / "hugo")
+        if hugo:
+            (hugo_dir / f"{a['slug']}.md").write_text(hugo_markdown(a), encoding="utf-8")
+    if hugo:
+        write_hugo_site(folder / "hugo")
     return folder
 
 
@@ -257,4 +347,4 @@ def write_hugo_site(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    write_corpus(int(sys.argv[1]), Path(sys.argv[2]))
+    write_corpus(int(sys.argv[1]), Path(sys.argv[2]), *(sys.argv[3:4] or ["typical"]))

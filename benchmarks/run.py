@@ -1,14 +1,23 @@
-"""Build the same synthetic corpus four ways and compare them (`make bench`).
+"""Build synthetic corpora of several shapes and compare our site with bare Pelican (`make bench`).
 
-    python -m benchmarks.run --articles 1000,5000 [--out docs/performance.md]
+    python -m benchmarks.run --articles 1000,5000 [--shapes typical,reported,...] [--rounds 2]
+                             [--out docs/performance.md]
+
+The *typical* shape (benchmarks/corpus.py) is built four ways:
 
 1. baseline: bare Pelican, same Markdown extensions, `simple` theme;
 2. our full site without the search index;
 3. our full site with the search index (Pagefind);
 4. Hugo, the field's speed reference, on the same corpus.
 
-Every figure is also given as a ratio to the baseline of the same run, since
-machines are noisy. Also measured: one-article rebuilds with a warm content
+Every other shape (all of them unless ``--shapes`` names some; typical is
+always built) is built the first three ways, so that no goal is met on one
+corpus only: the report gives each goal's figure on the typical shape and on
+the worst shape, named. Every figure is also given as a ratio to the baseline
+of the same run, since machines are noisy; each build keeps its fastest of
+``--rounds`` rounds. Pagefind's own peak memory is measured by running its
+command alone on the finished site (the site+search build's peak is the
+largest of its processes, which is Pagefind's on a large site). Also measured: one-article rebuilds with a warm content
 cache (body, callout and title edits), the weight of an article page, the
 largest page of each kind (gzip; the budget is 100 KB), the time the callout
 pages take to render against the same pages before issue #15 (three pages
@@ -29,7 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,7 +46,7 @@ from pathlib import Path
 
 from site_search.plugin import pagefind_command
 
-from benchmarks.corpus import write_corpus
+from benchmarks.corpus import SHAPES, write_corpus
 from devkit import chromium
 from devkit.paths import ROOT
 from devkit.server import serve
@@ -65,20 +74,19 @@ class Run:
 
 def measure(command, cwd=ROOT, env=None) -> tuple[float, float, float]:
     """Seconds, peak resident memory (MB) and CPU seconds (its worker processes
-    included) of one command, from os.wait4."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = []
-    reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))
-    reader.start()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    reader.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n"
-                         f"{stderr[0].decode(errors='replace')[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    included) of one command, from os.wait4 in a small process between this one
+    and the command (``benchmarks.launch``: else this process's own peak would
+    count as the command's)."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "result.json"
+        process = subprocess.Popen([PY, "-m", "benchmarks.launch", str(result), "--", *map(str, command)],
+                                   cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _out, stderr = process.communicate()
+        if process.returncode != 0 or not result.exists():
+            raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n"
+                             f"{stderr.decode(errors='replace')[-3000:]}")
+        figures = json.loads(result.read_text())
+    return figures["seconds"], figures["peak_mb"], figures["cpu_seconds"]
 
 
 def html_pages(folder: Path) -> int:
@@ -96,11 +104,47 @@ def site_settings() -> dict:
     return read_settings(str(ROOT / "pelicanconf.py"))
 
 
-def build_all(n: int, work: Path, repeat: int = 1) -> dict:
-    corpus = work / f"corpus-{n}"
+#: The goals (issue #21) each shape is measured against: name, limit (None: reported only), figure.
+GOALS = [
+    ("site wall ÷ baseline", 1.10, lambda runs: runs["site"].seconds / runs["baseline"].seconds),
+    ("site+search wall ÷ baseline", None, lambda runs: runs["site+search"].seconds / runs["baseline"].seconds),
+    ("site CPU ÷ baseline", None, lambda runs: runs["site"].cpu_seconds / runs["baseline"].cpu_seconds),
+    ("site+search CPU ÷ baseline", None,
+     lambda runs: runs["site+search"].cpu_seconds / runs["baseline"].cpu_seconds),
+    ("site peak RSS ÷ baseline", 1.5, lambda runs: runs["site"].peak_mb / runs["baseline"].peak_mb),
+]
+
+
+def corpus_folder(n: int, shape: str, work: Path) -> Path:
+    corpus = work / f"corpus-{shape}-{n}"
     if not (corpus / "pelican" / "stories").exists():
-        write_corpus(n, corpus)
-    out = work / f"out-{n}"
+        write_corpus(n, corpus, shape, hugo=shape == "typical")
+    return corpus
+
+
+def census(site: Path) -> dict:
+    """What a build wrote: HTML pages, distinct tags (theme pages' folders), tag
+    pages (with their later pages), feeds, company pages and callout collection pages."""
+    kinds = {kind: count for kind, (_name, _size, count) in largest_pages(site).items()}
+    return {
+        "pages": html_pages(site),
+        "stories": kinds.get("story", 0),
+        "tags": sum(1 for p in (site / "themes").iterdir() if p.is_dir()) if (site / "themes").is_dir() else 0,
+        "tag pages": kinds.get("theme", 0),
+        "feeds": sum(1 for _ in site.rglob("*.xml")) - (1 if (site / "sitemap.xml").exists() else 0),
+        "company pages": kinds.get("company", 0) + kinds.get("company on a theme", 0),
+        "collection pages": sum(kinds.get(k, 0) for k in ("takeaways / lessons of a theme", "playbook chapter",
+                                                          "company on a theme")),
+        "callouts": json.loads((site / "callouts.json").read_text())["count"]
+        if (site / "callouts.json").exists() else 0,
+    }
+
+
+def timed_builds(n: int, shape: str, work: Path, rounds: int, hugo: bool = False) -> dict:
+    """The builds of one shape, taking turns for ``rounds`` rounds (each keeps its
+    fastest), then Pagefind alone on the finished site: seconds and peak memory."""
+    corpus = corpus_folder(n, shape, work)
+    out = work / f"out-{shape}-{n}"
     shutil.rmtree(out, ignore_errors=True)
     no_cache = ("CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false")
     variants = {
@@ -108,26 +152,38 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
         "site": pelican(corpus / "pelican", out / "site", ROOT / "pelicanconf.py", *no_cache,
                         "SITE_SEARCH_INDEX=false"),
         "site+search": pelican(corpus / "pelican", out / "search", ROOT / "pelicanconf.py", *no_cache),
-        "hugo": [str(Path(PY).with_name("hugo")), "--source", str(corpus / "hugo"),
-                 "--destination", str(out / "hugo"), "--quiet"],
     }
+    if hugo:
+        variants["hugo"] = [str(Path(PY).with_name("hugo")), "--source", str(corpus / "hugo"),
+                            "--destination", str(out / "hugo"), "--quiet"]
     folders = {"baseline": "baseline", "site": "site", "site+search": "search", "hugo": "hugo"}
     runs = {}
-    # Shared machines are noisy: the builds take turns, `repeat` rounds, and
+    # Shared machines are noisy: the builds take turns, `rounds` rounds, and
     # each keeps its fastest round (as timeit does).
-    for round_ in range(1, repeat + 1):
+    for round_ in range(1, rounds + 1):
         for name, command in variants.items():
             seconds, peak, cpu = measure(command)
-            print(f"  {n} articles, round {round_}, {name}: {seconds:.2f} s, CPU {cpu:.2f} s, {peak:.0f} MB",
-                  flush=True)
+            print(f"  {n} articles, {shape}, round {round_}, {name}: {seconds:.2f} s, CPU {cpu:.2f} s, "
+                  f"{peak:.0f} MB", flush=True)
             if name not in runs or seconds < runs[name].seconds:
                 runs[name] = Run(name, seconds, peak, html_pages(out / folders[name]), cpu)
 
-    # Pagefind alone, as the build runs it, on the already written site (its share of a build)
-    index_seconds, _, _ = measure(pagefind_command(site_settings(), out / "site"))
+    # Pagefind alone, as the build runs it, on the already written site: its share
+    # of a build, and its own peak memory (a CI runner must hold it next to the site's)
+    index_seconds, index_peak, _ = measure(pagefind_command(site_settings(), out / "site"))
+    print(f"  {n} articles, {shape}, Pagefind alone: {index_seconds:.2f} s, {index_peak:.0f} MB", flush=True)
+    return {"runs": runs, "index_seconds": index_seconds, "index_peak_mb": index_peak,
+            "census": census(out / "site"), "corpus": corpus, "out": out}
+
+
+def build_all(n: int, work: Path, repeat: int = 1) -> dict:
+    """The typical shape, every comparison: four builds, Pagefind alone, rebuilds,
+    page sizes, the callout pages' render time."""
+    timed = timed_builds(n, "typical", work, repeat, hugo=True)
+    runs, corpus, out = timed["runs"], timed["corpus"], timed["out"]
 
     # One-article edits with a warm content cache, against a full build of the same settings
-    cache = work / f"cache-{n}"
+    cache = work / f"cache-typical-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     cached = pelican(corpus / "pelican", out / "incremental", ROOT / "pelicanconf.py",
                      "SITE_SEARCH_INDEX=false", f'CACHE_PATH="{cache}"')
@@ -147,7 +203,7 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
     if before:
         callouts["before"] = callout_render(before, corpus / "pelican", work / f"callouts-before-{n}")
 
-    return {"runs": runs, "index_seconds": index_seconds, "cold": cold, "rebuilds": rebuilds,
+    return {**timed, "cold": cold, "rebuilds": rebuilds,
             "weight": page_weight(out / "search"), "site": out / "search",
             "largest": largest_pages(out / "site"), "callouts": callouts}
 
@@ -448,6 +504,59 @@ def versions() -> str:
 PLOT_NAME = "performance.svg"
 
 
+def shape_runs(r: dict) -> dict:
+    """Every shape's measured builds at one size: the typical shape's and the others'."""
+    return {"typical": r, **r.get("shapes", {})}
+
+
+def goal_figures(r: dict) -> list[tuple[str, float | None, float, str, float]]:
+    """Each goal at one size: (goal, limit, typical figure, worst shape, its figure)."""
+    figures = []
+    for goal, limit, figure in GOALS:
+        by_shape = {shape: figure(s["runs"]) for shape, s in shape_runs(r).items()}
+        worst = max(by_shape, key=by_shape.get)
+        figures.append((goal, limit, by_shape["typical"], worst, by_shape[worst]))
+    return figures
+
+
+#: Why a shape costs more than the typical one: what its build writes and keeps, per census figure.
+CENSUS_WORDS = (("pages", "HTML pages"), ("tags", "tags"), ("feeds", "feeds"),
+                ("collection pages", "callout collection pages"), ("callouts", "callouts"))
+
+
+def worst_shapes(results: dict) -> list[str]:
+    """A sentence per goal whose worst shape is not the typical one: what that
+    shape's site build writes against the typical shape's (the census)."""
+    lines = []
+    for n, r in results.items():
+        shapes = shape_runs(r)
+        typical = shapes["typical"]["census"]
+        for goal, _limit, figure, worst, worst_figure in goal_figures(r):
+            if worst == "typical":
+                lines.append(f"- {n} stories, {goal}: the typical shape is the worst ({figure:.2f}).")
+                continue
+            census = shapes[worst]["census"]
+            differences = ", ".join(f"{census[key]} {words} (typical: {typical[key]})" for key, words in CENSUS_WORDS
+                                    if census[key] != typical[key])
+            lines.append(f"- {n} stories, {goal}: worst on *{worst}* ({worst_figure:.2f} against {figure:.2f}), "
+                         f"whose site build writes {differences or 'as many pages as the typical one'}.")
+    return ["Where each goal is worst, and what that shape's build writes that the typical one does not "
+            "(more pages, tags with their feeds and collections, callouts):", "", *lines, "", MEMORY_NOTE]
+
+
+MEMORY_NOTE = (
+    "What the site keeps beyond the baseline's (issue #21, measured with `python -m benchmarks.memory`, "
+    "tracemalloc by build phase): each story's callout records, contents list, related stories and its "
+    "callouts' link targets (read once, kept to the end), and, while pages are written, the fragments rendered "
+    "once per build. Three things grew with the number of themes and callouts and are gone: every story's "
+    "content with links resolved, memoized by the theme feeds (written first) until the story's own page was "
+    "written (now let go after each feed); every callout's full entry, kept to the end of the build (now kept "
+    "while its theme's collections are written, theme by theme); every callout's line, held for a few uses (now "
+    "rendered where shown); and minify-html's library, loaded by development builds that never minify (about "
+    "10 MB). Each build is started through `benchmarks.launch`, a small process, so its peak is its own (Linux "
+    "counts the peak of the process a command is started from as the command's).")
+
+
 def report(results: dict, command: str, repeat: int = 1) -> str:
     lines = [
         "# Build performance",
@@ -460,12 +569,45 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
         f"Date: {time.strftime('%Y-%m-%d')}",
         "",
         "Ratios are to the baseline (bare Pelican, same Markdown extensions, `simple` theme) of the same run. "
-        f"The four builds took turns, {repeat} round(s); each figure is that build's fastest round.",
+        f"The builds of each shape took turns, {repeat} round(s); each figure is that build's fastest round.",
         "",
         "'CPU s' adds up the time of every process of a build (our site converts Markdown on every core, "
         "Pagefind runs in a process of its own); 'seconds' is the wall-clock time a reader of the "
         "build log waits.",
         "",
+    ]
+    lines += ["## Goals on every shape", "",
+              "Each goal's figure on the typical corpus and on the shape where it is worst (builds of every "
+              "shape take turns for the same number of rounds; each keeps its fastest). The shapes "
+              "(`benchmarks/corpus.py`):", "",
+              "| shape | stories |", "| --- | --- |"]
+    shapes = sorted({name for r in results.values() for name in shape_runs(r)}, key=list(SHAPES).index)
+    lines += [f"| {name} | {SHAPES[name].about} |" for name in shapes]
+    lines += ["", "| articles | goal | limit | typical | worst shape | worst | met on every shape |",
+              "| ---: | --- | ---: | ---: | --- | ---: | --- |"]
+    for n, r in results.items():
+        for goal, limit, typical, worst, figure in goal_figures(r):
+            met = "" if limit is None else ("yes" if figure <= limit else "**no**")
+            lines.append(f"| {n} | {goal} | {'' if limit is None else f'≤ {limit:.2f}'} | {typical:.2f} | "
+                         f"{worst} | {figure:.2f} | {met} |")
+    lines += ["", *worst_shapes(results), "", "Every shape, with what its site build wrote: Pagefind alone is its command run on the "
+              "finished site (seconds and its own peak memory: a CI runner needs room for the larger of it "
+              "and the site's build, since the build starts Pagefind once the story pages are written).", "",
+              "| articles | shape | baseline s | site s | × | site+search s | × | site CPU × | baseline MB | "
+              "site MB | × | Pagefind alone s | Pagefind MB | pages | tags | tag pages | feeds | collection pages |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+              "| ---: | ---: | ---: | ---: |"]
+    for n, r in results.items():
+        for name, s in shape_runs(r).items():
+            runs, c = s["runs"], s["census"]
+            base, site, search = runs["baseline"], runs["site"], runs["site+search"]
+            lines.append(
+                f"| {n} | {name} | {base.seconds:.2f} | {site.seconds:.2f} | {site.seconds / base.seconds:.2f} | "
+                f"{search.seconds:.2f} | {search.seconds / base.seconds:.2f} | "
+                f"{site.cpu_seconds / base.cpu_seconds:.2f} | {base.peak_mb:.0f} | {site.peak_mb:.0f} | "
+                f"{site.peak_mb / base.peak_mb:.2f} | {s['index_seconds']:.2f} | {s['index_peak_mb']:.0f} | "
+                f"{c['pages']} | {c['tags']} | {c['tag pages']} | {c['feeds']} | {c['collection pages']} |")
+    lines += ["", "## The typical shape", "",
         "| articles | build | seconds | × baseline | CPU s | × baseline | pages | pages/s | peak MB | × baseline |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -480,13 +622,14 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
     lines += ["", "Pagefind runs in its own process from the moment the last story page is written, "
               "alongside the rest of the build: 'search adds' is the wall-clock difference between the builds "
               "with and without it; 'Pagefind alone' is the same command on the finished site.", "",
-              "| articles | Pagefind alone, s | ÷ site build | search adds, s | ÷ site build |",
-              "| ---: | ---: | ---: | ---: | ---: |"]
+              "| articles | Pagefind alone, s | ÷ site build | search adds, s | ÷ site build | Pagefind peak MB | "
+              "site peak MB |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, r in results.items():
         site = r["runs"]["site"].seconds
         adds = r["runs"]["site+search"].seconds - site
         lines.append(f"| {n} | {r['index_seconds']:.2f} | {r['index_seconds'] / site:.2f} | {adds:.2f} | "
-                     f"{adds / site:.2f} |")
+                     f"{adds / site:.2f} | {r['index_peak_mb']:.0f} | {r['runs']['site'].peak_mb:.0f} |")
     lines += ["", "Rebuilds with the content cache warm after editing one article (one edit after another, "
               "each on the last build), against a full build with the same settings (no search index): "
               "a paragraph added to its body, a sentence added to one of its callouts, its title changed.", "",
@@ -563,21 +706,34 @@ def main(argv=None):
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--work", default=str(HERE / "work"))
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--repeat", type=int, default=2, help="rounds of the four builds; the fastest of each counts")
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help="corpus shapes to build, comma-separated (typical is always built, with every "
+                             f"comparison; the others: baseline, site, site+search): {', '.join(SHAPES)}")
+    parser.add_argument("--rounds", "--repeat", dest="rounds", type=int, default=2,
+                        help="rounds of each shape's builds; the fastest of each counts")
     parser.add_argument("--time-callouts", nargs=3, metavar=("PROJECT", "CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.time_callouts:
         return time_callouts(*args.time_callouts)
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    unknown = [s for s in shapes if s not in SHAPES]
+    if unknown:
+        parser.error(f"unknown shape(s) {', '.join(unknown)}: choose from {', '.join(SHAPES)}")
+    others = [s for s in SHAPES if s in shapes and s != "typical"]
+    rounds = max(1, args.rounds)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = {}
     for n in [int(x) for x in args.articles.split(",")]:
         print(f"{n} articles:", flush=True)
-        results[n] = build_all(n, work, max(1, args.repeat))
+        results[n] = build_all(n, work, rounds)
         if not args.no_browser:
             results[n]["search"] = browser_search(results[n]["site"], TYPICAL_WORD)
             results[n]["search_worst"] = browser_search(results[n]["site"], WORST_WORD)
-    text = report(results, "make bench ARTICLES=" + args.articles, args.repeat)
+        results[n]["shapes"] = {shape: timed_builds(n, shape, work, rounds) for shape in others}
+    command = "make bench ARTICLES=" + args.articles + (f" SHAPES={args.shapes}" if args.shapes != ",".join(SHAPES)
+                                                         else "")
+    text = report(results, command, rounds)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
     plot(results, Path(args.out).with_name(PLOT_NAME))
@@ -588,7 +744,15 @@ def main(argv=None):
                           "pages": {k: v.pages for k, v in r["runs"].items()},
                           "rebuilds": {"full": r["cold"], **r["rebuilds"]},
                           "largest": r["largest"], "callouts": r["callouts"],
-                          "search": r.get("search")} for n, r in results.items()}))
+                          "search": r.get("search"), "pagefind_peak_mb": r["index_peak_mb"],
+                          "goals": {goal: {"limit": limit, "typical": typical, "worst_shape": worst, "worst": figure}
+                                    for goal, limit, typical, worst, figure in goal_figures(r)},
+                          "shapes": {name: {"seconds": {k: v.seconds for k, v in s["runs"].items()},
+                                            "cpu_seconds": {k: v.cpu_seconds for k, v in s["runs"].items()},
+                                            "peak_mb": {k: v.peak_mb for k, v in s["runs"].items()},
+                                            "pagefind": {"seconds": s["index_seconds"], "peak_mb": s["index_peak_mb"]},
+                                            "census": s["census"]}
+                                     for name, s in shape_runs(r).items()}} for n, r in results.items()}))
     return results
 
 

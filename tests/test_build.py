@@ -262,3 +262,26 @@ def test_content_cache_keeps_callouts_and_errors(tmp_path, error_log):
         data = json.loads((tmp_path / "out" / "callouts.json").read_text())
         assert [c["title"] for c in data["callouts"]] == ["Kept"]
     assert any((tmp_path / "cache").rglob("*Readers*"))
+
+
+def test_feeds_let_go_of_the_story_copies_they_memoize(monkeypatch):
+    """Writing a feed memoizes each of its stories' content with links resolved
+    (every story links to its callouts' collections); the copies go once the
+    feed is written, not when the story's own page is (issue #21)."""
+    from types import SimpleNamespace
+
+    from casebook import memory
+
+    released = []
+    stories = [SimpleNamespace(url=f"stories/s{i}/") for i in range(3)]
+    feed = SimpleNamespace(items=[{"link": "https://example.org/stories/s2/"},
+                                  {"link": "https://example.org/stories/s0/?ref=feed"}])
+    monkeypatch.setattr(memory.compat, "forget_rendered_content", released.append)
+    context = {"articles": stories, "SITEURL": "https://example.org"}
+    memory.release_feed_content(context, feed)
+    assert released == [stories[2], stories[0]]
+    released.clear()
+    # a link made otherwise: every story's copy goes
+    memory.release_feed_content(context, SimpleNamespace(items=[{"link": "elsewhere"}]))
+    assert released == stories
+    memory.unfreeze()

@@ -67,3 +67,25 @@ def test_once_each_renders_a_list_sharing_the_fragments_of_once():
     # without a cache (relative URLs) every item renders every time
     calls.clear()
     assert template.render({"items": [a, b]}).count("<") == 5 and len(calls) == 5
+
+
+def test_once_each_with_a_scope_keeps_fragments_only_while_the_scope_lasts():
+    """Collections are written theme by theme: an entry's fragment is reused by
+    the pages of one theme and let go when the next theme's pages start."""
+    a, b = {"name": "A"}, {"name": "B"}
+    calls = []
+    env = Environment(autoescape=True)
+    env.globals.update(once_each=once_each, count=lambda: calls.append(1) or len(calls))
+    template = env.from_string(
+        "{%- macro entry(item, level) %}<{{ count() }}:{{ item.name }}>{% endmacro -%}"
+        "{{ once_each(entry, items, 2, scope=theme) }}")
+    cache = {}
+
+    def page(items, theme):
+        return template.render({"items": items, "theme": theme, CACHE_KEY: cache})
+
+    assert page([a, b], "empathy") == "<1:A><2:B>"
+    assert page([b], "empathy") == "<2:B>"  # same theme: reused
+    assert page([a], "loyalty") == "<3:A>"  # another theme: rendered again ...
+    assert len(cache["entry"]) == 1  # ... and the last theme's fragments are gone
+    assert page([a], "loyalty") == "<3:A>" and len(calls) == 3

@@ -8,6 +8,7 @@ build (the plugin's wiring calls them in order):
 - once every generator's context is ready: :func:`freeze` (what was read stays
   alive to the end: out of the cyclic collector's reach);
 - after each page is written: :func:`release_rendered_content`;
+- after each feed is written: :func:`release_feed_content`;
 - at the end: :func:`unfreeze`.
 """
 
@@ -81,5 +82,39 @@ def release_rendered_content(context):
         compat.forget_rendered_content(article)
 
 
+_stories_by_url: dict = {}
+
+
+def release_feed_content(context, feed):
+    """Once a feed is written, drop the copies of its stories' content with
+    links resolved that writing it memoized (see above).
+
+    Feeds are written before any story page, and every story's content has
+    links to resolve (its callouts link to their collections), so Pelican
+    memoizes a copy for each story a feed holds: with a feed per theme, most
+    stories of the site, all held until their own pages are written. That was
+    the largest part of what the build kept while writing on a site with many
+    themes (docs/performance.md); now a feed's copies go with it. A story's
+    page makes its copy again, and lets it go (:func:`release_rendered_content`).
+    """
+    articles = (context or {}).get("articles") or ()
+    if not articles:
+        return
+    if _stories_by_url.get("for") is not articles:  # once per build
+        _stories_by_url.clear()
+        _stories_by_url.update({"for": articles, "by_url": {a.url: a for a in articles}})
+    by_url = _stories_by_url["by_url"]
+    site = str(context.get("SITEURL") or "").rstrip("/") + "/"
+    for item in getattr(feed, "items", ()):
+        link = str(item.get("link") or "").removesuffix("?ref=feed").partition("#")[0]
+        article = by_url.get(link[len(site):] if link.startswith(site) else link.lstrip("/"))
+        if article is None:  # a link made otherwise: let every story's copy go
+            for article in articles:
+                compat.forget_rendered_content(article)
+            return
+        compat.forget_rendered_content(article)
+
+
 def unfreeze():
     gc.unfreeze()
+    _stories_by_url.clear()

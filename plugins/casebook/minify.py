@@ -4,14 +4,16 @@ Runs on ``finalized``, after every page is written. Pagefind may be reading the
 story pages meanwhile (site_search starts it early), so each file is replaced
 whole (written beside it, then renamed): a reader sees the old page or the new
 one, never half of one.
+
+minify-html is imported when a build minifies, not with the plugin: loading
+it takes about 10 MB of resident memory (its compiled library), which a
+development build, that never minifies, would carry to the end for nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-
-import minify_html
 
 from . import incremental
 
@@ -22,11 +24,15 @@ HTML_OPTIONS = {"minify_css": True, "minify_js": True, "keep_closing_tags": True
 
 
 def minify_page(html: str) -> str:
+    import minify_html
+
     return minify_html.minify(html, **HTML_OPTIONS)
 
 
 def minify_css(css: str) -> str:
     # minify-html minifies CSS inside <style>; a stylesheet is wrapped and unwrapped.
+    import minify_html
+
     wrapped = minify_html.minify(f"<style>{css}</style>", minify_css=True)
     return wrapped[len("<style>"):-len("</style>")]
 

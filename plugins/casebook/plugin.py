@@ -231,6 +231,10 @@ def on_content_written(path, context=None):
     progress.wrote_one(path, context=context)
 
 
+def on_feed_written(path, context=None, feed=None):
+    memory.release_feed_content(context, feed)
+
+
 def on_finalized(pelican):
     social.finish()
     memory.unfreeze()
@@ -251,4 +255,5 @@ def register():
     callouts.entries_ready.connect(on_callout_entries_ready)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.content_written.connect(on_content_written)
+    signals.feed_written.connect(on_feed_written)
     signals.finalized.connect(on_finalized)

@@ -329,7 +329,13 @@ class CalloutsGenerator(Generator):
                             company=company)
                     pair.entries.extend(entries)
         self.by_type, self.chapters, self.pairs = by_type, chapters, pairs
-        return [*by_type.values(), *chapters.values(), *pairs.values()]
+        # written theme by theme: a theme's collections show the same entries,
+        # so what is rendered for them (a cache scoped to the theme) can be let
+        # go before the next theme's
+        by_theme: dict[object, list[Collection]] = {}
+        for collection in (*by_type.values(), *chapters.values(), *pairs.values()):
+            by_theme.setdefault(collection.tag, []).append(collection)
+        return [collection for group in by_theme.values() for collection in group]
 
     def paginate(self, collection: Collection):
         """The pages of a collection, as Pelican's writer paginates its template."""
@@ -351,8 +357,14 @@ class CalloutsGenerator(Generator):
                     tags = getattr(entry.article, "tags", ())
                     if tags and tags[0] == key[1]:
                         entry.index_page = page.url
+        # one target per collection page, shared by the callouts on it (a large
+        # site has tens of thousands of callouts and a few hundred such pages)
+        targets: dict[str, LinkTarget] = {}
         for entry in self.entries:
-            linkable[f"{LINK_PREFIX}{entry.type.name}/{entry.callout.anchor}"] = LinkTarget(entry.index_page)
+            target = targets.get(entry.index_page)
+            if target is None:
+                target = targets[entry.index_page] = LinkTarget(entry.index_page)
+            linkable[f"{LINK_PREFIX}{entry.type.name}/{entry.callout.anchor}"] = target
 
     def summarise(self):
         """What the overviews, theme and company pages and the grid show."""
