@@ -84,7 +84,9 @@ ROBOTS_SAVE_AS = "robots.txt"
 # A theme, company, category or year lists its stories 30 to a page, so a
 # listing of a large site stays a page a phone loads quickly (a theme of a
 # 5,000-story site was 2.4 MB on one page). The home page shows HOME_LATEST.
-PAGINATED_TEMPLATES = {"tag": None, "category": None, "company": None, "period_archives": None}
+# /archives/ lists every story, newest first: 1,000 a page keeps each page
+# under the 100 KB (gzip) page budget on a large site
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "company": None, "period_archives": None, "archives": 1000}
 DEFAULT_PAGINATION = 30
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

@@ -240,3 +240,18 @@ def test_a_draft_gets_a_card_only_where_drafts_are_written(tmp_path, drafts_writ
     build(content, output, **({} if drafts_written else {"DRAFT_SAVE_AS": "", "DRAFT_URL": ""}))
     assert (output / "og" / "secret-plan.png").exists() == drafts_written
     assert (output / "og" / "the-letter.png").exists()
+
+
+def test_archives_are_paginated_and_list_every_story_once(tmp_path):
+    """On a large site /archives/ is cut into pages (PAGINATED_TEMPLATES), each under the page budget."""
+    output = tmp_path / "output"
+    paginated = {"tag": None, "category": None, "company": None, "period_archives": None, "archives": 2}
+    build(FIXTURES / "basic" / "content", output, SITE_SEARCH_INDEX=False, PAGINATED_TEMPLATES=paginated)
+    seen, url = [], "archives/"
+    while url:
+        listing = soup(page(output, url))
+        seen += [a.get_text() for a in listing.select(".archive a")]
+        older = listing.select_one(".pager a[rel=next]")
+        url = older["href"].lstrip("/") if older else None
+    assert sorted(seen) == ["Greeting at the door", "Recovery at the front desk", "The letter from Luka"]
+    assert "page 2 of 2" in soup(page(output, "archives/page/2/")).title.get_text()
