@@ -220,7 +220,8 @@ SHAPES = {s.name: s for s in [
     # CASEBOOK_THEMES), one company of 10
     Shape("reported", "about 850 words of a 300-word vocabulary, 5 sections each ending in a callout with a "
           "2-word title, 3 tags of 20 (12 outside the vocabulary), 1 company of 10",
-          seed=21, paragraphs=(2, 2), callout_title_words=(2, 2), numbered_callouts=False, callout_sentences=3, themes=8, other_tags=12,
+          seed=21, paragraphs=(2, 2), callout_title_words=(2, 2), numbered_callouts=False, callout_sentences=3,
+          themes=8, other_tags=12,
           companies=(1, 1), company_list=10, vocabulary=300),
     Shape("callouts", "0 to 10 callouts a story", seed=22, callouts=(0, 10)),
     Shape("many-tags", "1 to 6 tags of 200 (185 outside the vocabulary), 1 to 4 of 40 companies", seed=23,

@@ -184,7 +184,7 @@ def build_all(n: int, work: Path, repeat: int = 1) -> dict:
     """The typical shape, every comparison: four builds, Pagefind alone, rebuilds,
     page sizes, the callout pages' render time."""
     timed = timed_builds(n, "typical", work, repeat, hugo=True)
-    runs, corpus, out = timed["runs"], timed["corpus"], timed["out"]
+    corpus, out = timed["corpus"], timed["out"]
 
     # One-article edits with a warm content cache, against a full build of the same settings
     cache = work / f"cache-typical-{n}"
@@ -594,7 +594,8 @@ def report(results: dict, command: str, repeat: int = 1) -> str:
             met = "" if limit is None else ("yes" if figure <= limit else "**no**")
             lines.append(f"| {n} | {goal} | {'' if limit is None else f'≤ {limit:.2f}'} | {typical:.2f} | "
                          f"{worst} | {figure:.2f} | {met} |")
-    lines += ["", *worst_shapes(results), "", "Every shape, with what its site build wrote: Pagefind alone is its command run on the "
+    lines += ["", *worst_shapes(results), "",
+              "Every shape, with what its site build wrote: Pagefind alone is its command run on the "
               "finished site (seconds and its own peak memory: a CI runner needs room for the larger of it "
               "and the site's build, since the build starts Pagefind once the story pages are written).", "",
               "| articles | shape | baseline s | site s | × | site+search s | × | site CPU × | baseline MB | "

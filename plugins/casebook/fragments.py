@@ -6,8 +6,9 @@ story's themes. On a large site that is the same macro run tens of thousands
 of times with the same arguments. Templates write
 ``{{ once(m.card_body, article) }}``: the first call renders the macro, later
 calls with the same macro and arguments reuse its output. What a few pages show
-(a callout's line: one page of each of its story's themes, a related story or two) is not worth a copy held to the end of
-the build: it is rendered where it is shown. A fragment that
+(a callout's line: one page of each of its story's themes, a related story or
+two) is not worth a copy held to the end of the build: it is rendered where it
+is shown. A fragment that
 varies in one small detail (a card's heading level) caches only the part that
 does not (``card_body``): one copy per build, not one per variant.
 

@@ -49,6 +49,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
+from blinker import Signal
 from pelican import signals
 from pelican.utils import sanitised_join
 
@@ -95,8 +96,6 @@ class _Worker:
 
 def _all_signals():
     """Every Pelican signal (a worker sends none)."""
-    from blinker import Signal
-
     return [s for s in vars(signals).values() if isinstance(s, Signal)]
 
 
@@ -134,7 +133,7 @@ class StoryPages:
         return self.pos < self.count and kwargs.get("article") is self.planned[self.pos]
 
     # -- the build's own process -----------------------------------------------
-    def fork(self, writer) -> None:
+    def fork(self) -> None:
         """Start the workers (the build's own process goes on with block 0)."""
         attach_in_order(self.planned)
         sys.stdout.flush()
@@ -255,7 +254,7 @@ class ParallelWriter(compat.HookedWriter):
             stories, self._planned = self._planned, None
             if stories.processes > 1:
                 self.stories = stories
-                stories.fork(self)
+                stories.fork()
             else:
                 stories = None
         if stories is None:

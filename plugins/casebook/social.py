@@ -184,7 +184,7 @@ class Cards:
     def __init__(self, jobs: list, links: list):
         self.jobs = jobs  # (text, path)
         self.links = links  # (drawn file, file of the output)
-        self.processes: list = []
+        self.processes: list = []  # (process, the jobs it draws)
 
     def start(self, settings) -> None:
         """Draw the cards in background processes, one per core, when there
@@ -195,18 +195,27 @@ class Cards:
             return
         context = get_context("fork")
         for k in range(workers):
-            process = context.Process(target=_draw_share, args=(self.jobs[k::workers],), daemon=True)
+            share = self.jobs[k::workers]
+            process = context.Process(target=_draw_share, args=(share,), daemon=True)
             process.start()
-            self.processes.append(process)
+            self.processes.append((process, share))
+
+    def stop(self) -> None:
+        """A build that ended before its cards were linked (it failed): its drawing stops."""
+        for process, _share in self.processes:
+            process.kill()
+            process.join()
 
     def finish(self) -> None:
         """Every card drawn (what a background process did not draw is drawn
         here), then linked into the output."""
-        for process in self.processes:
+        undrawn = [] if self.processes else self.jobs
+        for process, share in self.processes:
             process.join()
-        for job in self.jobs:
-            if not self.processes or not os.path.exists(job[1]):
-                _draw_job(job)
+            if process.exitcode != 0:  # stopped or failed: its cards are drawn here
+                undrawn += share
+        for job in undrawn:
+            _draw_job(job)
         for source, target in self.links:
             if _same_file(source, target):
                 continue
@@ -230,10 +239,12 @@ _current: Cards | None = None  # this build's; builds in one process run one aft
 
 
 def start(generator) -> None:
-    """Once every story is read (all_generators_finalized): start drawing the
-    cards the output needs, beside the rest of the build."""
+    """Once the stories are read (article_generator_finalized): start drawing
+    the cards the output needs, beside the rest of the build."""
     global _current
     settings = generator.settings
+    if _current is not None:  # the last build in this process stopped before it ended
+        _current.stop()
     _current = None
     if not settings.get("CASEBOOK_OG_IMAGES"):
         return

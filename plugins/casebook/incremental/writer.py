@@ -56,7 +56,9 @@ class ReusingWriter(ParallelWriter, PageKeeper):
     def record(self, name):
         """In a worker rendering story pages: the page's fingerprint, and whether it was kept."""
         fingerprint = self.manifest.fingerprints.get(name)
-        return None if fingerprint is None else (fingerprint, sanitised_join(self.output_path, name) in self.manifest.kept)
+        if fingerprint is None:
+            return None
+        return fingerprint, sanitised_join(self.output_path, name) in self.manifest.kept
 
     def take_worker_pages(self, pages: dict) -> None:
         for name, recorded in pages.items():
