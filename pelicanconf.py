@@ -160,6 +160,10 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 CASEBOOK_JSON_LD = False  # on in publishconf.py
 CASEBOOK_ASSET_VERSION = ""  # cache-busting query string, set in publish builds
 CASEBOOK_MINIFY = False  # on in publishconf.py
+# Open Graph cards (plugins/casebook/social.py): on in publishconf.py only. A card is
+# for a link shared from the published site: `og:image` must be an absolute URL, which
+# a development build (SITEURL = "") cannot give, so drawing them here would be wasted.
+CASEBOOK_OG_IMAGES = False
 # make serve lists the build's mistakes at the top of every page (never in production)
 CASEBOOK_SHOW_PROBLEMS = True
 

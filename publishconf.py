@@ -11,6 +11,7 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 
 CASEBOOK_JSON_LD = True
+CASEBOOK_OG_IMAGES = True  # each story's Open Graph card, named in its og:image
 CASEBOOK_SHOW_PROBLEMS = False  # the list of mistakes is for make serve only
 CACHE_PATH = "cache/publish"
 

@@ -18,7 +18,7 @@ def test_harness_builds_four_ways_and_writes_the_report(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])["20"]
-    assert set(figures["seconds"]) == {"baseline", "site", "site+search", "site, no cards", "hugo"}
+    assert set(figures["seconds"]) == {"baseline", "site", "site+search", "production", "hugo"}
     assert all(s > 0 for s in figures["seconds"].values())
     assert all(m > 0 for m in figures["peak_mb"].values())
     assert all(c > 0 for c in figures["cpu_seconds"].values())

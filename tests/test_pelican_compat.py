@@ -504,3 +504,23 @@ def test_files_vanilla_warns_about_get_a_path_line_error(tmp_path, error_log):
 
 if __name__ == "__main__":
     vanilla_build(*map(Path, sys.argv[1:4]))
+
+
+def test_one_markdown_converter_serves_many_files_as_a_new_one_would(tmp_path):
+    """The reader keeps its Markdown converter from file to file (Pelican makes a
+    new one each time, which costs as much as converting a short story): every
+    extension must forget the last document. Every Markdown file at hand, in two
+    orders, converts as a converter of its own converts it."""
+    from casebook.reader import CasebookMarkdownReader
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(ROOT / "content"), "OUTPUT_PATH": str(tmp_path), "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False})
+    Pelican(settings)  # the plugins add their Markdown extensions to the settings
+    files = sorted(p for folder in (ROOT / "content", FIXTURES, PELICAN_TESTS) for p in folder.rglob("*")
+                   if p.suffix in MARKDOWN)
+    assert len(files) > 100
+    shared = CasebookMarkdownReader(settings)
+    for order in (files, files[::-1]):
+        for path in order:
+            assert shared.convert(str(path)) == CasebookMarkdownReader(settings).convert(str(path)), path

@@ -14,7 +14,7 @@ import feedparser
 import pytest
 from casebook.headings import contents
 from casebook.typography import typographic
-from helpers import FIXTURES, build, page, soup
+from helpers import FIXTURES, ROOT, build, page, soup
 from PIL import Image
 
 
@@ -122,8 +122,8 @@ def test_hostile_titles_stay_escaped_text(hostile_site):
     assert "<img src=x onerror=" in h1.get_text() and "\u201cquotes\u201d" in h1.get_text()
     assert not [s for s in document.select("script") if "__xss" in s.get_text()]
     assert not document.select("img[onerror]")
-    alt = document.select_one('meta[property="og:image:alt"]')["content"]
-    assert "<img" in alt  # the attribute holds the text as written, escaped in the file
+    og_title = document.select_one('meta[property="og:title"]')["content"]
+    assert "<img" in og_title  # the attribute holds the text as written, escaped in the file
     assert "&lt;img" in path.read_text() and 'onerror="window.__xss=1">' not in path.read_text()
 
 
@@ -166,25 +166,30 @@ def test_404_and_search_pages_offer_search_themes_and_newest_stories(real_site, 
 
 
 # -- Open Graph images ---------------------------------------------------------
-def test_every_story_has_an_open_graph_image_of_its_stated_size(real_site):
-    pages = story_pages(real_site)
+def test_every_published_story_has_an_open_graph_image_of_its_stated_size(tmp_path):
+    site = "https://casebook.example.org"
+    published = tmp_path / "published"
+    build(ROOT / "content", published, settings_file="publishconf.py", SITEURL=site, FEED_DOMAIN=site,
+          CASEBOOK_MINIFY=False)
+    pages = story_pages(published)
     for path in pages:
         document = soup(path)
         meta = {m["property"]: m["content"] for m in document.select("meta[property^='og:image']")}
-        image = real_site / meta["og:image"].lstrip("/")
+        assert meta["og:image"].startswith(site + "/og/"), "Open Graph wants an absolute URL"
+        image = published / meta["og:image"].removeprefix(site + "/")
         with Image.open(image) as png:
             assert png.format == "PNG"
             assert png.size == (int(meta["og:image:width"]), int(meta["og:image:height"])) == (1200, 630)
             assert len(png.convert("L").getcolors(maxcolors=1 << 16)) > 10, "something is drawn on it"
         assert document.h1.get_text() in meta["og:image:alt"]
-    assert len(list((real_site / "og").glob("*.png"))) == len(pages)
+    assert len(list((published / "og").glob("*.png"))) == len(pages)
 
 
 def test_open_graph_images_are_drawn_again_only_for_changed_stories(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basic" / "content", content)
     output, cache = tmp_path / "output", tmp_path / "cache"
-    settings = dict(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(cache))
+    settings = dict(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(cache), CASEBOOK_OG_IMAGES=True)
 
     def cached():
         return {p.name: p.stat().st_mtime_ns for p in cache.rglob("og/*.png")}
@@ -205,11 +210,10 @@ def test_open_graph_images_are_drawn_again_only_for_changed_stories(tmp_path):
     assert (output / "og" / "greeting-at-the-door.png").read_bytes() == images["greeting-at-the-door.png"]
 
 
-def test_open_graph_images_can_be_turned_off(tmp_path):
-    output = tmp_path / "output"
-    build(FIXTURES / "basic" / "content", output, CASEBOOK_OG_IMAGES=False)
-    assert not (output / "og").exists()
-    assert soup(page(output, "stories/the-letter/")).select("meta[property^='og:image']") == []
+def test_a_development_build_draws_no_open_graph_image(basic_site):
+    """Its og:image could only be a relative URL, which Open Graph does not accept."""
+    assert not (basic_site / "og").exists()
+    assert soup(page(basic_site, "stories/the-letter/")).select("meta[property^='og:image']") == []
 
 
 def test_archives_put_dates_in_a_column_of_their_own(real_site):
@@ -237,7 +241,8 @@ def test_a_draft_gets_a_card_only_where_drafts_are_written(tmp_path, drafts_writ
     (content / "stories" / "secret-plan.md").write_text(
         "Title: Secret plan\nDate: 2024-01-01\nStatus: draft\nTags: empathy\nSummary: Not yet.\n\nBody.\n")
     output = tmp_path / "output"
-    build(content, output, **({} if drafts_written else {"DRAFT_SAVE_AS": "", "DRAFT_URL": ""}))
+    build(content, output, CASEBOOK_OG_IMAGES=True,
+          **({} if drafts_written else {"DRAFT_SAVE_AS": "", "DRAFT_URL": ""}))
     assert (output / "og" / "secret-plan.png").exists() == drafts_written
     assert (output / "og" / "the-letter.png").exists()
 

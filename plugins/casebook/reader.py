@@ -92,10 +92,25 @@ class CasebookMarkdownReader(MarkdownReader):
         converted = prefetch.result(source_path) or self.convert(source_path)
         return self.assemble(source_path, converted)
 
+    def _markdown(self, fields: bool = False) -> Markdown:
+        """This reader's converter, reset for a new document: one for bodies, one
+        (without the metadata header) for formatted fields. Pelican makes a new
+        ``Markdown`` for each file, which costs as much as converting a short
+        story; every extension in use clears its state in ``reset()``, and a test
+        checks that a converter used for many files gives what a new one gives."""
+        converters = self.__dict__.setdefault("_converters", {})
+        md = converters.get(fields)
+        if md is None:
+            options = self.settings["MARKDOWN"]
+            md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
+            if fields:  # as Pelican's MarkdownReader does: no metadata extraction in fields
+                md.preprocessors.deregister("meta")
+            converters[fields] = md
+        return md.reset()
+
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
-        options = self.settings["MARKDOWN"]
-        md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
+        md = self._markdown()
         md.document_key = self._document_key(source_path)
         text, problems, unreadable = read_text(source_path)
         lines = text.split("\n")
@@ -111,7 +126,7 @@ class CasebookMarkdownReader(MarkdownReader):
                 meta, unreadable = {}, True
             # blank lines in place of the front matter keep callouts' line numbers
             content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
-        toc_tokens = getattr(md, "toc_tokens", [])  # before md.reset() below clears it
+        toc_tokens = getattr(md, "toc_tokens", [])  # before the next document resets it
         content = imported.site_relative_links(content, source_path, self.settings["PATH"])
         content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
@@ -134,13 +149,11 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata = {callouts.RECORDS_KEY: records}
         formatted = {}
         fields = self.settings["FORMATTED_FIELDS"]
-        if any(name.lower() in fields for name in meta):
-            # as Pelican's MarkdownReader does: no metadata extraction in fields
-            md.preprocessors.deregister("meta")
-            for name, value in meta.items():
-                if name.lower() in fields:
-                    md.reset()
-                    formatted[name.lower()] = md.convert("\n".join(value))
+        for name, value in meta.items():
+            if name.lower() in fields:
+                field_md = self._markdown(fields=True)
+                field_md.document_key = md.document_key
+                formatted[name.lower()] = field_md.convert("\n".join(value))
         problems += self._metadata_problems(policy, meta, header, formatted)
         formatted = {name: policy.clean(html) for name, html in formatted.items()}
         # stored with the plugins' records, so a change reaches the pages that show them
