@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import feedparser
 import pytest
@@ -285,3 +286,44 @@ def test_feeds_let_go_of_the_story_copies_they_memoize(monkeypatch):
     memory.release_feed_content(context, SimpleNamespace(items=[{"link": "elsewhere"}]))
     assert released == stories
     memory.unfreeze()
+
+
+def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path):
+    """A story's body is kept compressed from the moment it is read (it was the
+    largest thing a build kept, issue #21): its page, its feed entry and the
+    static files it links to are those of the body as written."""
+    from casebook import compat
+    from pelican import signals
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    (content / "images").mkdir()
+    (content / "images" / "desk.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "stories" / "attached.txt").write_text("the form\n")
+    paragraphs = "\n\n".join(f"Paragraph {i}: the guest at the desk was {'very ' * 40}patient." for i in range(12))
+    (content / "stories" / "long-wait.md").write_text(
+        "Title: The long wait\nDate: 2024-03-01\nTags: empathy\nSummary: A long one.\n\n"
+        f"![The desk]({{static}}/images/desk.png)\n\n{paragraphs}\n\n[The form]({{attach}}attached.txt)\n")
+    seen = {}
+
+    def inspect(generator):
+        story = next(a for a in generator.articles if a.slug == "long-wait")
+        seen.update(packed=isinstance(vars(story).get("_get_content"), compat.PackedBody),
+                    raw=vars(story).get("_content"), body=compat.body(story))
+
+    signals.article_generator_finalized.connect(inspect)
+    try:
+        build(content, tmp_path / "output")
+    finally:
+        signals.article_generator_finalized.disconnect(inspect)
+    assert seen["packed"] and seen["raw"] is None
+    assert seen["body"].count("Paragraph") == 12 and "{static}/images/desk.png" in seen["body"]
+    output = tmp_path / "output"
+    story = soup(page(output, "stories/long-wait/"))
+    assert len(story.select(".story p")) >= 12 and "Paragraph 11:" in story.get_text()
+    assert (output / "images" / "desk.png").exists(), "a packed body's static links are still found"
+    href = story.find("a", string="The form")["href"]
+    assert (output / href.lstrip("/")).read_text() == "the form\n"
+    feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_text())
+    entry = next(e for e in feed.entries if e.title == "The long wait")
+    assert "Paragraph 11:" in entry.content[0].value

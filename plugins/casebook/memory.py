@@ -3,6 +3,8 @@
 Each function works on Pelican's objects after the fact, at one point of the
 build (the plugin's wiring calls them in order):
 
+- as each story is read: its body is kept compressed (``compat.pack_body``,
+  as it touches Pelican's private ``_content``);
 - after the articles are read: :func:`share_labels` (one object per tag,
   category, author and company), :func:`freeze_urls` (each URL computed once);
 - once every generator's context is ready: :func:`freeze` (what was read stays

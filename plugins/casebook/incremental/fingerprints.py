@@ -170,7 +170,7 @@ class Inputs(Plain):
         summary = data.get("summary")
         if isinstance(summary, str):
             summary = self.resolve(content, link_targets(content.settings, summary))
-        elif isinstance(getattr(content, "_content", None), str):
+        elif compat.has_body(content):
             summary = content.summary  # made from the body: counted as shown
         shown = (type(content).__name__, content.source_path, content.url, summary)
         if isinstance(record, dict):  # the reader's digests, and what was added since
