@@ -297,13 +297,13 @@ def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path):
 
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basic" / "content", content)
-    (content / "images").mkdir()
-    (content / "images" / "desk.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "files").mkdir()  # not a static folder: copied only because the story links to it
+    (content / "files" / "desk.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (content / "stories" / "attached.txt").write_text("the form\n")
     paragraphs = "\n\n".join(f"Paragraph {i}: the guest at the desk was {'very ' * 40}patient." for i in range(12))
     (content / "stories" / "long-wait.md").write_text(
         "Title: The long wait\nDate: 2024-03-01\nTags: empathy\nSummary: A long one.\n\n"
-        f"![The desk]({{static}}/images/desk.png)\n\n{paragraphs}\n\n[The form]({{attach}}attached.txt)\n")
+        f"![The desk]({{static}}/files/desk.png)\n\n{paragraphs}\n\n[The form]({{attach}}attached.txt)\n")
     seen = {}
 
     def inspect(generator):
@@ -317,11 +317,11 @@ def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path):
     finally:
         signals.article_generator_finalized.disconnect(inspect)
     assert seen["packed"] and seen["raw"] is None
-    assert seen["body"].count("Paragraph") == 12 and "{static}/images/desk.png" in seen["body"]
+    assert seen["body"].count("Paragraph") == 12 and "{static}/files/desk.png" in seen["body"]
     output = tmp_path / "output"
     story = soup(page(output, "stories/long-wait/"))
     assert len(story.select(".story p")) >= 12 and "Paragraph 11:" in story.get_text()
-    assert (output / "images" / "desk.png").exists(), "a packed body's static links are still found"
+    assert (output / "files" / "desk.png").exists(), "a packed body's static links are still found"
     href = story.find("a", string="The form")["href"]
     assert (output / href.lstrip("/")).read_text() == "the form\n"
     feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_text())

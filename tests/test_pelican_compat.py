@@ -502,9 +502,6 @@ def test_files_vanilla_warns_about_get_a_path_line_error(tmp_path, error_log):
         assert any(re.match(rf"{re.escape(str(content / relative))}:\d+: ", m) for m in error_log), relative
 
 
-if __name__ == "__main__":
-    vanilla_build(*map(Path, sys.argv[1:4]))
-
 
 def test_one_markdown_converter_serves_many_files_as_a_new_one_would(tmp_path):
     """The reader keeps its Markdown converter from file to file (Pelican makes a
@@ -524,3 +521,15 @@ def test_one_markdown_converter_serves_many_files_as_a_new_one_would(tmp_path):
     for order in (files, files[::-1]):
         for path in order:
             assert shared.convert(str(path)) == CasebookMarkdownReader(settings).convert(str(path)), path
+    # a conversion that fails halfway leaves nothing behind for the next file
+    deep = tmp_path / "deep.md"
+    deep.write_text("Title: Deep\nDate: 2024-01-01\n\n" + "1. " * 2000 + "x\n")
+    with pytest.raises(RecursionError):
+        shared.convert(str(deep))
+    for path in files[:30]:
+        assert shared.convert(str(path)) == CasebookMarkdownReader(settings).convert(str(path)), path
+
+
+if __name__ == "__main__":
+    vanilla_build(*map(Path, sys.argv[1:4]))
+

@@ -114,7 +114,7 @@ def test_titles_are_typographic_everywhere_and_stay_plain_text(real_site):
     assert not any("&#" in t or "&rsquo;" in t or '"' in t for t in titles), "plain text, curly quotes"
 
 
-def test_hostile_titles_stay_escaped_text(hostile_site):
+def test_hostile_titles_stay_escaped_text(hostile_site, tmp_path):
     path = next((hostile_site / "stories").glob("hostile/index.html"))
     document = soup(path)
     h1 = document.h1
@@ -125,6 +125,12 @@ def test_hostile_titles_stay_escaped_text(hostile_site):
     og_title = document.select_one('meta[property="og:title"]')["content"]
     assert "<img" in og_title  # the attribute holds the text as written, escaped in the file
     assert "&lt;img" in path.read_text() and 'onerror="window.__xss=1">' not in path.read_text()
+    # the production build's card names the title in its alt text, as written and escaped
+    published = tmp_path / "published"
+    build(FIXTURES / "hostile_input" / "content", published, settings_file="publishconf.py", CASEBOOK_MINIFY=False)
+    path = published / "stories" / "hostile" / "index.html"
+    alt = soup(path).select_one('meta[property="og:image:alt"]')["content"]
+    assert "<img" in alt and "&lt;img" in path.read_text() and 'onerror="window.__xss=1">' not in path.read_text()
 
 
 # -- updated date, edit link ---------------------------------------------------

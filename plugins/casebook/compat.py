@@ -115,6 +115,18 @@ class PackedBody:
         return zlib.decompress(self.packed).decode("utf-8")
 
 
+class StaticLinks:
+    """A packed body's ``{static}`` and ``{attach}`` targets, found before it was packed."""
+
+    __slots__ = ("links",)
+
+    def __init__(self, links):
+        self.links = frozenset(links)
+
+    def __call__(self) -> set[str]:
+        return set(self.links)
+
+
 def pack_body(content: Content) -> None:
     """Keep a long body compressed until it is shown (on ``content_object_init``).
 
@@ -128,13 +140,14 @@ def pack_body(content: Content) -> None:
     the body moves there. The one other reader of ``_content``,
     ``get_static_links`` (asked once by the generator, right after this
     signal), answers from the links found now; ``_content`` is None after,
-    so anything else that read it would fail loudly, never show an empty body.
+    so anything else that read it would not get the body (no code of Pelican's,
+    of its plugins in use or of ours does). Both stand-ins pickle, as Pelican's
+    ``generator`` caching layer would need.
     """
     text = vars(content).get("_content")
     if not isinstance(text, str) or len(text) < PACK_MIN_CHARS or hasattr(type(content), "_get_content"):
         return
-    links = frozenset(content.get_static_links())
-    content.get_static_links = lambda: set(links)
+    content.get_static_links = StaticLinks(content.get_static_links())
     content._get_content = PackedBody(text)
     content._content = None
 
@@ -197,13 +210,31 @@ def story_pages(generators) -> list:
 
 # -- the content cache ------------------------------------------------------------
 def save_cache_atomically(readers) -> None:
-    """Save a ``Readers`` cache whole or not at all (replaces its ``save_cache``).
+    """Save a ``Readers`` cache whole or not at all (replaces its ``save_cache``),
+    then let go of what it holds.
 
     ``FileDataCacher`` keeps its data in ``_cache``, its file in ``_cache_path``,
     its opener (gzip or not) in ``_cache_open`` and whether to save in
     ``_cache_data_policy``, and writes the file in place: a build stopped while
     saving left a file every later build failed on.
+
+    Pelican saves it once its generator has read every file, and kept it to the
+    end of the build: every story's body as read, which the story no longer
+    holds whole (:func:`pack_body`). Once saved it is emptied, and a second save
+    (none is made) would not overwrite the file with nothing.
     """
+    try:
+        _save_cache(readers)
+    finally:
+        readers._cache = {}
+        readers.save_cache = _saved
+
+
+def _saved() -> None:
+    """A readers' cache already saved and emptied: nothing to save."""
+
+
+def _save_cache(readers) -> None:
     if not readers._cache_data_policy:
         return
     path = readers._cache_path

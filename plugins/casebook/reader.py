@@ -110,6 +110,15 @@ class CasebookMarkdownReader(MarkdownReader):
 
     def convert(self, source_path) -> Converted:
         """The Markdown work for one file; needs nothing from the rest of the build."""
+        try:
+            return self._convert(source_path)
+        except BaseException:
+            # A conversion that failed halfway may leave state that reset() does
+            # not clear (the block parser's nesting): the next file starts afresh.
+            self.__dict__.pop("_converters", None)
+            raise
+
+    def _convert(self, source_path) -> Converted:
         md = self._markdown()
         md.document_key = self._document_key(source_path)
         text, problems, unreadable = read_text(source_path)
