@@ -171,6 +171,32 @@ def test_retitling_a_story_renders_the_pages_that_show_its_title(site):
     site.assert_same_as_clean()
 
 
+def feeds(output: Path) -> dict[str, os.stat_result]:
+    return {str(p.relative_to(output)): p.stat() for p in output.rglob("*.xml") if p.name != "sitemap.xml"}
+
+
+def test_a_feed_is_written_again_only_when_what_it_holds_changed(site):
+    """Building a feed resolves the links of every story it holds: an unchanged
+    one is kept (linked from the last build), a story's edit writes the feeds
+    that hold it, and the site is the one a clean build makes."""
+    last = feeds(site.output)
+    assert len(last) > 5
+    site.build()
+    now = feeds(site.output)
+    assert now.keys() == last.keys()
+    assert [name for name in now if now[name].st_ino != last[name].st_ino] == []
+    newest = max(site.slugs, key=lambda slug: re.search(r"(?m)^Date: (.*)$", story(site.content, slug).read_text())[1])
+    edited = story(site.content, newest)
+    edited.write_text(edited.read_text().rstrip("\n") + "\n\nA sentence added by the feed test.\n")
+    site.build()
+    after = feeds(site.output)
+    written = {name for name in after if after[name].st_ino != now[name].st_ino}
+    holding = {name for name in after if "A sentence added by the feed test." in (site.output / name).read_text()}
+    assert "feeds/all.atom.xml" in holding and written == holding
+    assert set(after) - written, "feeds without that story are kept"
+    site.assert_same_as_clean()
+
+
 def test_a_listing_renders_only_its_pages_that_changed(site):
     """With three stories a page, a retitled story re-renders the page of each
     listing that shows it, not the listing's other pages."""

@@ -177,6 +177,11 @@ class HookedWriter(Writer):
     def already_written(self, path: str) -> bool:
         return path in self._written_files
 
+    def claim(self, path: str) -> None:
+        """Count ``path`` as written in this build without writing it (it is
+        already right on disk): a later write of it is refused as usual."""
+        self._written_files.add(path)
+
     def _open_w(self, filename, encoding, override=False):
         if self.skip_file(filename):
             self._written_files.add(filename)  # Pelican's guard against writing a file twice

@@ -63,7 +63,9 @@ The package, one module a concern:
 * ``writer``: the writer that keeps unchanged pages (``ReusingWriter``).
 
 It is on with the content cache (``LOAD_CONTENT_CACHE``, ``CACHE_CONTENT``)
-unless ``CASEBOOK_REUSE_PAGES`` is false. Feeds are always written afresh.
+unless ``CASEBOOK_REUSE_PAGES`` is false. A feed is kept the same way, by
+the fingerprint of the items it shows (each story as its own page counts it)
+and the context its header shows.
 """
 
 from .fingerprints import BODY_ATTRIBUTES, PAGE_ONLY, SUBJECTS, Inputs, template_reads

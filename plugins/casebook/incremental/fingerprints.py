@@ -86,6 +86,10 @@ def template_reads(environment, name, parsed=None) -> frozenset[str] | None:
     return frozenset(names)
 
 
+#: what Pelican's feed writer takes from the context (beside the settings, counted with the site)
+FEED_CONTEXT = ("SITEURL", "FEED_DOMAIN", "SITENAME", "SITESUBTITLE")
+
+
 class Inputs(Plain):
     """Digests of what pages are rendered from, each computed once per build.
 
@@ -118,6 +122,22 @@ class Inputs(Plain):
         keys = sorted((context.keys() if names is None else names & context.keys()) - BOOKKEEPING)
         values = tuple((key, self.value(key, context[key])) for key in keys)
         return digest(self.site(), template_name, values).hex()
+
+    def feed(self, items, context, path, url, feed_type, feed_title) -> str:
+        """The fingerprint of a feed of ``items``: each story as its own page
+        shows it (its body with links resolved, its heading), any other item
+        (a callout) by its state and the content it gives the feed; the
+        context values a feed's header shows; the site."""
+        siteurl = context.get("SITEURL", "")
+        shown = []
+        for item in items:
+            if isinstance(item, Content):
+                shown.append(self.story(item))
+            else:
+                get_content = getattr(item, "get_content", None)
+                shown.append(digest(self.plain(item), get_content(siteurl) if get_content else None))
+        header = tuple((key, self.value(key, context.get(key))) for key in FEED_CONTEXT)
+        return digest(self.site(), "feed", path, url, feed_type, feed_title, header, tuple(shown)).hex()
 
     def value(self, name, value):
         if value is None or isinstance(value, (str, int, float, bool)):

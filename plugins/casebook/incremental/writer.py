@@ -35,6 +35,21 @@ class ReusingWriter(ParallelWriter, PageKeeper):
         return super().write_file(name, template, context, relative_urls, paginated,
                                   template_name, override_output, url, **kwargs)
 
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        """Pelican's, but a feed whose items and settings are those of the last
+        build is kept as that build wrote it (not built again: building one
+        resolves the links of every story it holds)."""
+        if path and not override_output:
+            shown = elements[: self.settings["FEED_MAX_ITEMS"]]  # what Pelican's writer puts in the feed
+            fingerprint = self.inputs.feed(shown, context, path, url, feed_type, feed_title)
+            kept = self.manifest.keep(path, fingerprint, self.already_written)
+            if kept is not None:
+                self.claim(kept)
+                logger.info('Unchanged "%s"', kept)
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
     def keep(self, template, context) -> bool:
         """Whether the page ``context["output_file"]``, from ``template`` (None:
         from all of ``context``), is kept as the last build wrote it. If so, the
