@@ -243,7 +243,7 @@ class ParallelWriter(compat.HookedWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self.stories: StoryPages | None = None
-        self._elsewhere: set[str] = set()  # paths a worker wrote: opened for nothing here
+        self._skip: set[str] = set()  # files already right (a worker wrote them, or kept): opened for nothing
         global _plan
         self._planned, _plan = _plan, None  # this build's, made when every generator was finalized
 
@@ -284,7 +284,7 @@ class ParallelWriter(compat.HookedWriter):
         if stories.owner(pos) != 0:
             stories.join(self)
             if stories.rendered_elsewhere(pos) and name:
-                self._elsewhere.add(sanitised_join(self.output_path, name))
+                self._skip.add(sanitised_join(self.output_path, name))
                 template = NotRendered(template)
         if stories.pos == stories.count:
             self.stories = None
@@ -292,8 +292,8 @@ class ParallelWriter(compat.HookedWriter):
                                   template_name, override_output, url, **kwargs)
 
     def skip_file(self, path) -> bool:
-        if path in self._elsewhere:
-            self._elsewhere.discard(path)
+        if path in self._skip:
+            self._skip.discard(path)
             return True
         return super().skip_file(path)
 

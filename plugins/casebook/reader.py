@@ -88,6 +88,10 @@ class Converted:
 
 
 class CasebookMarkdownReader(MarkdownReader):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._converters: dict[bool, Markdown] = {}  # see _markdown
+
     def read(self, source_path):
         converted = prefetch.result(source_path) or self.convert(source_path)
         return self.assemble(source_path, converted)
@@ -98,14 +102,13 @@ class CasebookMarkdownReader(MarkdownReader):
         ``Markdown`` for each file, which costs as much as converting a short
         story; every extension in use clears its state in ``reset()``, and a test
         checks that a converter used for many files gives what a new one gives."""
-        converters = self.__dict__.setdefault("_converters", {})
-        md = converters.get(fields)
+        md = self._converters.get(fields)
         if md is None:
             options = self.settings["MARKDOWN"]
             md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
             if fields:  # as Pelican's MarkdownReader does: no metadata extraction in fields
                 md.preprocessors.deregister("meta")
-            converters[fields] = md
+            self._converters[fields] = md
         return md.reset()
 
     def convert(self, source_path) -> Converted:
@@ -115,7 +118,7 @@ class CasebookMarkdownReader(MarkdownReader):
         except BaseException:
             # A conversion that failed halfway may leave state that reset() does
             # not clear (the block parser's nesting): the next file starts afresh.
-            self.__dict__.pop("_converters", None)
+            self._converters.clear()
             raise
 
     def _convert(self, source_path) -> Converted:

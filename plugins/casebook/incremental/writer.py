@@ -26,7 +26,6 @@ class ReusingWriter(ParallelWriter, PageKeeper):
         super().__init__(output_path, settings)
         self.manifest = _current = Manifest(self.settings, output_path)
         self.inputs = Inputs(self.settings)
-        self._skip: set[str] = set()
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -61,12 +60,6 @@ class ReusingWriter(ParallelWriter, PageKeeper):
         self._skip.add(path)
         logger.info('Unchanged "%s"', path)
         return True
-
-    def skip_file(self, path) -> bool:
-        if path in self._skip:
-            self._skip.discard(path)
-            return True
-        return super().skip_file(path)
 
     def record(self, name):
         """In a worker rendering story pages: the page's fingerprint, and whether it was kept."""
