@@ -288,10 +288,13 @@ def test_feeds_let_go_of_the_story_copies_they_memoize(monkeypatch):
     memory.unfreeze()
 
 
-def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path):
+@pytest.mark.parametrize("cached", [False, True], ids=["no cache", "from the content cache"])
+def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path, cached):
     """A story's body is kept compressed from the moment it is read (it was the
     largest thing a build kept, issue #21): its page, its feed entry and the
-    static files it links to are those of the body as written."""
+    static files it links to are those of the body as written. With the
+    content cache, the links the reader recorded stand for a look through the
+    body: checked on a build read wholly from the cache."""
     from casebook import compat
     from pelican import signals
 
@@ -311,9 +314,12 @@ def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path):
         seen.update(packed=isinstance(vars(story).get("_get_content"), compat.PackedBody),
                     raw=vars(story).get("_content"), body=compat.body(story))
 
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache")} if cached else {}
+    if cached:  # the first build fills the cache; the one checked reads every story from it
+        build(content, tmp_path / "first", **cache)
     signals.article_generator_finalized.connect(inspect)
     try:
-        build(content, tmp_path / "output")
+        build(content, tmp_path / "output", **cache)
     finally:
         signals.article_generator_finalized.disconnect(inspect)
     assert seen["packed"] and seen["raw"] is None

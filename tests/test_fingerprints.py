@@ -101,3 +101,22 @@ def test_link_targets_lists_each_intrasite_link_without_its_fragment():
     assert link_targets(settings, html) == [("filename", "{filename}", "other.md"),
                                             ("static", "{static}", "/images/a.png")]
     assert link_targets(settings, "<p>no links</p>") == []
+
+
+def test_recorded_links_stand_only_for_the_body_they_were_found_in():
+    """A story's links as the reader recorded them (they spare a look through
+    the body) are given only while its body is the one read: a plugin that
+    changed it since gets None, and the body is looked through again."""
+    from casebook.incremental.records import READ_KEY, read_record, record_in, recorded_links
+    from pelican.contents import Article
+
+    settings = {**DEFAULT_CONFIG, "CACHE_CONTENT": True}
+    html = '<p><a href="{filename}other.md">x</a> <img src="{static}/a.png"></p>'
+    metadata = {"title": "T"}
+    record_in(metadata, read_record(settings, html, ({}, {}, 1), []))
+    story = Article(html, metadata=metadata, settings=settings, source_path="/c/s.md", context={})
+    assert recorded_links(story) == (("filename", "{filename}", "other.md"), ("static", "{static}", "/a.png"))
+    story._content = html.replace("{static}/a.png", "{static}/b.png")
+    assert recorded_links(story) is None
+    del metadata[READ_KEY]
+    assert recorded_links(story) is None  # read by another reader: nothing recorded

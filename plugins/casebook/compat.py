@@ -127,7 +127,7 @@ class StaticLinks:
         return set(self.links)
 
 
-def pack_body(content: Content) -> None:
+def pack_body(content: Content, static_links=None) -> None:
     """Keep a long body compressed until it is shown (on ``content_object_init``).
 
     A story's body is the largest thing a build keeps, once for each story
@@ -142,12 +142,13 @@ def pack_body(content: Content) -> None:
     signal), answers from the links found now; ``_content`` is None after,
     so anything else that read it would not get the body (no code of Pelican's,
     of its plugins in use or of ours does). Both stand-ins pickle, as Pelican's
-    ``generator`` caching layer would need.
+    ``generator`` caching layer would need. ``static_links``: those links when
+    the caller already knows them (Pelican looks through the body otherwise).
     """
     text = vars(content).get("_content")
     if not isinstance(text, str) or len(text) < PACK_MIN_CHARS or hasattr(type(content), "_get_content"):
         return
-    content.get_static_links = StaticLinks(content.get_static_links())
+    content.get_static_links = StaticLinks(content.get_static_links() if static_links is None else static_links)
     content._get_content = PackedBody(text)
     content._content = None
 

@@ -3,8 +3,7 @@
 Each function works on Pelican's objects after the fact, at one point of the
 build (the plugin's wiring calls them in order):
 
-- as each story is read: its body is kept compressed (``compat.pack_body``,
-  as it touches Pelican's private ``_content``);
+- as each story is read: :func:`pack_body` (its body kept compressed);
 - after the articles are read: :func:`share_labels` (one object per tag,
   category, author and company), :func:`freeze_urls` (each URL computed once);
 - once every generator's context is ready: :func:`freeze` (what was read stays
@@ -21,7 +20,7 @@ from itertools import chain
 
 from pelican.urlwrappers import URLWrapper
 
-from . import compat
+from . import compat, incremental
 
 LABELS = ("tags", "category", "author", "authors", "companies")
 
@@ -36,6 +35,23 @@ def freeze_urls(generator):
     """
     for article in generator.articles:
         article.override_url = article.url
+
+
+#: the kinds of intrasite link that copy a file into the output (Pelican's ``get_static_links``)
+STATIC_KINDS = frozenset({"static", "attach"})
+
+
+def pack_body(content):
+    """Keep a story's body compressed until it is shown (``compat.pack_body``,
+    as it touches Pelican's private ``_content``). Pelican looks through every
+    body for its ``{static}`` and ``{attach}`` links; a body our reader read
+    comes with its links recorded (in the content cache too), so a body with
+    none of those kinds is not looked through again."""
+    links = incremental.recorded_links(content)
+    known = None
+    if links is not None and not any(kind in STATIC_KINDS for kind, _prefix, _path in links):
+        known = ()
+    compat.pack_body(content, known)
 
 
 def share_labels(generator):

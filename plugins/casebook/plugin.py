@@ -248,7 +248,7 @@ def register():
     signals.get_generators.connect(on_get_generators)
     signals.get_writer.connect(on_get_writer)
     signals.readers_init.connect(on_readers_init)
-    signals.content_object_init.connect(compat.pack_body)
+    signals.content_object_init.connect(memory.pack_body)
     signals.article_generator_init.connect(on_article_generator_init)
     signals.article_generator_context.connect(on_content_read)
     signals.page_generator_context.connect(on_content_read)

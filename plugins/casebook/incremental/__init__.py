@@ -69,10 +69,11 @@ and the context its header shows.
 """
 
 from .fingerprints import BODY_ATTRIBUTES, PAGE_ONLY, SUBJECTS, Inputs, template_reads
-from .records import DEFAULTS, READ_KEY, enabled, link_targets, read_record, record_in
+from .records import DEFAULTS, READ_KEY, enabled, link_targets, read_record, record_in, recorded_links
 from .writer import ReusingWriter, kept, save_manifest, writer_class
 
 __all__ = [
     "BODY_ATTRIBUTES", "DEFAULTS", "PAGE_ONLY", "READ_KEY", "SUBJECTS", "Inputs", "ReusingWriter", "enabled",
-    "kept", "link_targets", "read_record", "record_in", "save_manifest", "template_reads", "writer_class",
+    "kept", "link_targets", "read_record", "record_in", "recorded_links", "save_manifest", "template_reads",
+    "writer_class",
 ]

@@ -19,7 +19,7 @@ from jinja2 import meta
 from pelican.contents import Content
 
 from .. import compat, fragments, problems
-from .records import READ_KEY, link_targets
+from .records import READ_KEY, link_targets, recorded_links
 from .values import Plain, digest
 
 # Settings and context values no page shows: the build's own bookkeeping
@@ -208,8 +208,9 @@ class Inputs(Plain):
     def story(self, content: Content) -> bytes:
         """What a story's (or page's) own page shows of it."""
         body = compat.body(content)
-        record = content.metadata.get(READ_KEY)
-        links = record["links"] if isinstance(record, dict) else link_targets(content.settings, body)
+        links = recorded_links(content, body)
+        if links is None:  # not read by our reader, or changed since
+            links = link_targets(content.settings, body)
         own = {k: v for k, v in vars(content).items()
                if k not in STORY_INTERNALS and (k not in content.metadata or k in PAGE_ONLY)}
         return digest(self.card(content), hashlib.blake2b(body.encode(), digest_size=16).digest(),
@@ -220,8 +221,11 @@ class Inputs(Plain):
         each distinct target once per build, by Pelican's own link replacement
         on a one-link snippet."""
         resolved = []
+        folder = None
         for what, prefix, path in links:
-            key = (content.relative_dir, what, path)
+            if folder is None:  # Pelican works it out from the paths on each access
+                folder = content.relative_dir
+            key = (folder, what, path)
             target = self.links.get(key) if what != "attach" else None  # attach moves the file: each time
             if target is None:
                 target = self.links[key] = compat.resolve_links(content, f'<a href="{prefix}{path}">')

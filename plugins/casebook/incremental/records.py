@@ -9,6 +9,7 @@ the objects Pelican makes of it.
 
 from __future__ import annotations
 
+import zlib
 from urllib.parse import urlparse
 
 from .. import compat
@@ -42,16 +43,33 @@ def link_targets(settings, html) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
+def body_check(html: str) -> int:
+    """A checksum of a body: tells whether a record's links are those of the
+    body a content object holds (a plugin may have changed it since)."""
+    return zlib.crc32(html.encode("utf-8"))
+
+
 def read_record(settings, html, header, records) -> tuple | None:
     """What incremental rebuilds need of a file, made when it is read: digests
     of its ``header`` (the metadata as written, before Pelican turns it into
     objects, minus ``PAGE_ONLY``) and of the ``records`` plugins took from its
-    body (callouts), and the intrasite links of its body. None in builds that
-    keep no pages."""
+    body (callouts), the intrasite links of its body and the body's
+    :func:`body_check`. None in builds that keep no pages."""
     if not enabled(settings):
         return None
     plain = Plain().plain
-    return (digest(plain(header)), digest(plain(records)), link_targets(settings, html))
+    return (digest(plain(header)), digest(plain(records)), link_targets(settings, html), body_check(html))
+
+
+def recorded_links(content, body: str | None = None) -> tuple | None:
+    """The intrasite links the reader recorded of ``content``'s body (as
+    ``link_targets`` gives them), if its body (``body``, when the caller has
+    it) is still the one they were found in; else None."""
+    record = content.metadata.get(READ_KEY)
+    if not isinstance(record, dict) or "body" not in record:
+        return None
+    text = compat.body(content) if body is None else body
+    return record["links"] if body_check(text) == record["body"] else None
 
 
 _SHARED: dict = {}
@@ -67,7 +85,7 @@ def record_in(metadata: dict, record: tuple | None):
     """Store a file's ``read_record`` in its metadata (so the content cache keeps
     it), with the metadata keys it covers: everything the reader returned."""
     if record is not None:
-        header, records, links = record
+        header, records, links, body = record
         keys = _shared(tuple(sorted([*metadata, READ_KEY])))
         metadata[READ_KEY] = {"header": header, "records": records, "keys": keys,
-                              "links": _shared(tuple(_shared(link) for link in links))}
+                              "links": _shared(tuple(_shared(link) for link in links)), "body": body}

@@ -53,8 +53,11 @@ class Plain:
         """``value`` as nested tuples of plain values, the same from one build to the next."""
         if value is None or isinstance(value, (str, int, float, bool)):
             return value
-        if isinstance(value, Content):
-            return self.content(value)
+        if isinstance(value, Content):  # a story recurs on many pages: counted once
+            hit = self.memo.get(id(value))
+            if hit is None:
+                hit = self.memo[id(value)] = (value, self.content(value))
+            return hit[1]
         if depth > 8:
             return type(value).__name__
         if isinstance(value, (list, tuple, dict)):
@@ -74,7 +77,9 @@ class Plain:
         if isinstance(value, URLWrapper):
             return (type(value).__name__, value.name, value.url)
         if isinstance(value, (list, tuple)):
-            return tuple(plain(item, depth) for item in value)
+            # most items of a long list are remembered already (stories, records): looked up here
+            memo = self.memo
+            return tuple(hit[1] if (hit := memo.get(id(item))) is not None else plain(item, depth) for item in value)
         if isinstance(value, dict):
             return tuple(sorted((str(key), plain(item, depth)) for key, item in value.items()))
         if isinstance(value, Fingerprinted) and not isinstance(value, type):

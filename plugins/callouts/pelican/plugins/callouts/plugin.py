@@ -287,6 +287,7 @@ class CalloutsGenerator(Generator):
         self.place_canonical_entries(linkable)
         self.summarise()
         self.context["callout_types"] = self.types
+        self.context["callout_labels"] = {t.name: t.label for t in self.types}
         self.context["CALLOUTS_PLAYBOOK_URL"] = settings["CALLOUTS_PLAYBOOK_URL"]
         contracts.entries_ready.send(self)
 
