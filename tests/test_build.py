@@ -288,6 +288,58 @@ def test_feeds_let_go_of_the_story_copies_they_memoize(monkeypatch):
     memory.unfreeze()
 
 
+def test_a_listing_answers_in_as_its_list_does_before_and_after_changes():
+    """Tag, category and author listings answer ``in`` from a set (Pelican
+    tests every story of the site against each listing): the answer is the
+    list's, for stories (equal only to themselves), for values that compare
+    otherwise, after every kind of change, and once pickled."""
+    import pickle
+
+    from casebook.memory import Listing
+    from pelican.contents import Article
+    from pelican.urlwrappers import Tag
+
+    stories = [Article(f"body {i}", metadata={"title": f"Story {i}"}) for i in range(6)]
+    listing = Listing(stories[:3])
+    assert [s in listing for s in stories] == [True, True, True, False, False, False]
+    assert Article("body 0", metadata={"title": "Story 0"}) not in listing  # equal fields, another story
+    changes = [("append", stories[3]), ("remove", stories[0]), ("insert", 0, stories[4]), ("pop",),
+               ("extend", [stories[5]]), ("__setitem__", 0, stories[0]), ("__delitem__", 1), ("__iadd__", [stories[1]]),
+               ("clear",)]
+    mirror = list(listing)
+    for name, *args in changes:
+        getattr(listing, name)(*args)
+        getattr(mirror, name)(*args)
+        assert [s in listing for s in stories] == [s in mirror for s in stories], name
+    settings = {"TAG_URL": "tag/{slug}/", "TAG_SAVE_AS": "", "SLUGIFY_SOURCE": "title"}
+    labels = Listing([Tag("Empathy", settings)])
+    assert Tag("empathy", settings) in labels  # a label equal by its name, as in a list
+    again = pickle.loads(pickle.dumps(Listing(stories[:2])))
+    assert type(again) is Listing and len(again) == 2 and again[0] in again and stories[0] not in again
+
+
+def test_theme_and_category_pages_list_the_stories_pelican_would(tmp_path):
+    """The listings Pelican's loops test every story against are
+    :class:`Listing` objects now: each theme and category page still lists
+    exactly its stories, newest first."""
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    for n, (tags, category) in enumerate([("empathy, training", "Hotels"), ("empathy", "Retail"),
+                                          ("training", "Hotels")]):
+        (content / "stories" / f"s{n}.md").write_text(
+            f"Title: Story {n}\nDate: 2024-01-0{n + 1}\nTags: {tags}\nCategory: {category}\nSummary: s\n\nText.\n")
+    build(content, tmp_path / "out")
+
+    def listed(url):
+        links = [a["href"] for a in soup(tmp_path / "out" / url / "index.html").select("main a[href*='stories/s']")]
+        return [link.rstrip("/").rsplit("/", 1)[-1] for link in dict.fromkeys(links)]
+
+    assert listed("themes/empathy") == ["s1", "s0"]
+    assert listed("themes/training") == ["s2", "s0"]
+    assert listed("categories/hotels") == ["s2", "s0"]
+    assert listed("categories/retail") == ["s1"]
+
+
 @pytest.mark.parametrize("cached", [False, True], ids=["no cache", "from the content cache"])
 def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path, cached):
     """A story's body is kept compressed from the moment it is read (it was the

@@ -9,7 +9,7 @@ disk): every build then failed until ``make clean``. Here:
   reads every file again instead of failing;
 * the readers' cache is saved to a temporary file that replaces the old one
   only once complete (``os.replace``), so a reader never sees half a file
-  (``compat.make_cache_saves_atomic``: it needs Pelican's private cache fields).
+  (``compat.keep_cache_packed``: it needs Pelican's private cache fields).
 """
 
 from __future__ import annotations

@@ -120,11 +120,11 @@ def check_urls(generators, settings) -> list[tuple[str, int, str]]:
     problems = []
     ordered = sorted(contents(generators), key=lambda c: (not _is_static(c), c.source_path))
     for content in ordered:
-        path = display_path(content.source_path)
         line = getattr(content, "casebook_slug_line", None) or 1
         if not _is_static(content) and not str(getattr(content, "slug", "") or "").strip("-"):
-            problems.append((path, line, "this file's name has no letter or digit to make its URL from: "
-                                         "rename it (e.g. my-story.md) or add a 'Slug: my-story' line"))
+            problems.append((display_path(content.source_path), line,
+                             "this file's name has no letter or digit to make its URL from: "
+                             "rename it (e.g. my-story.md) or add a 'Slug: my-story' line"))
             content.override_save_as = ""
             continue
         save_as = compat.save_as_unreferenced(content)
@@ -132,15 +132,15 @@ def check_urls(generators, settings) -> list[tuple[str, int, str]]:
             continue
         key = _key(save_as)
         if key not in taken:
-            taken[key] = (display_path(content.source_path), save_as)
+            taken[key] = (content.source_path, save_as)  # shown as the author types it only in a problem
             continue
-        owner, url = taken[key], url_of(save_as)
+        path, owner, url = display_path(content.source_path), taken[key], url_of(save_as)
         if owner is None:
             problems.append((path, line, f"its URL {url} is one the site makes itself: "
                                          "rename the file or set another 'Slug:'"))
         else:
             same_case = "" if owner[1] == save_as else " (URLs that differ only in case are one file on most hosts)"
-            problems.append((path, line, f"its URL {url} is already used by {owner[0]}{same_case}: "
+            problems.append((path, line, f"its URL {url} is already used by {display_path(owner[0])}{same_case}: "
                                          "give one of them another file name or 'Slug:'"))
         content.override_save_as = ""
     return problems

@@ -184,7 +184,7 @@ def on_get_writer(pelican):
 
 
 def on_readers_init(readers):
-    compat.make_cache_saves_atomic(readers)
+    compat.keep_cache_packed(readers)
     for reader in (CasebookMarkdownReader, CasebookRstReader, CasebookHTMLReader):
         if not reader.enabled:  # e.g. docutils missing
             continue
@@ -206,6 +206,7 @@ def on_article_generator_finalized(generator):
     publishing.drop_unpublished(generator)
     memory.share_labels(generator)
     memory.freeze_urls(generator)
+    memory.index_listings(generator)
     social.assign(generator)
     social.start(generator)  # drawn beside the rest of the build
     ranking = related.rank(generator.articles, generator.settings["CASEBOOK_RELATED_MAX"])

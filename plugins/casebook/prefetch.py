@@ -22,6 +22,8 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
+from . import compat
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -55,7 +57,7 @@ def start(generator, reader_class):
         if not isinstance(readers.readers.get(ext), reader_class):
             continue
         reader = readers.readers[ext]
-        if readers.get_cached_data(path, None) is not None:
+        if compat.is_cached(readers, path):
             continue  # Pelican's content cache answers for it: nothing to convert
         paths.append(path)
     if not paths or len(paths) < settings["CASEBOOK_PARALLEL_READ_MIN"]:

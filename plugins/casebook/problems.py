@@ -35,9 +35,12 @@ def report(found) -> None:
 def for_pages(problems, contents) -> tuple:
     """The problems as development pages list them: (path, line, message, url of
     the affected story or page, or "" when it has none)."""
+    shown = [(callouts.display_path(path), line, message) for path, line, message in problems]
+    wanted = {path for path, _line, _message in shown}
     urls = {}
-    for content in contents:
-        if type(content).__name__ != "Static" and getattr(content, "save_as", ""):
-            urls[callouts.display_path(content.source_path)] = content.url
-    return tuple((callouts.display_path(path), line, message, urls.get(callouts.display_path(path), ""))
-                 for path, line, message in problems)
+    if wanted:  # most builds have none: no need to look through every story
+        for content in contents:
+            path = callouts.display_path(content.source_path)
+            if path in wanted and type(content).__name__ != "Static" and getattr(content, "save_as", ""):
+                urls[path] = content.url
+    return tuple((path, line, message, urls.get(path, "")) for path, line, message in shown)

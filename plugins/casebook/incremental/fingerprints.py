@@ -103,6 +103,7 @@ class Inputs(Plain):
         self.settings = settings
         self.values: dict[int, tuple[object, bytes]] = {}  # page(): a context value's digest
         self.cards: dict[int, tuple[Content, bytes]] = {}
+        self.stories: dict[int, tuple[Content, bytes]] = {}
         self.links: dict[tuple, str] = {}
         self.reads: dict[tuple, frozenset[str] | None] = {}
         self.parsed: dict[str, tuple] = {}
@@ -206,7 +207,14 @@ class Inputs(Plain):
         return value
 
     def story(self, content: Content) -> bytes:
-        """What a story's (or page's) own page shows of it."""
+        """What a story's (or page's) own page shows of it (once per build: the
+        feeds that hold a story ask before its page does)."""
+        hit = self.stories.get(id(content))
+        if hit is None:
+            hit = self.stories[id(content)] = (content, self._story(content))
+        return hit[1]
+
+    def _story(self, content: Content) -> bytes:
         body = compat.body(content)
         links = recorded_links(content, body)
         if links is None:  # not read by our reader, or changed since
