@@ -305,7 +305,7 @@ def test_a_listing_answers_in_as_its_list_does_before_and_after_changes():
     assert Article("body 0", metadata={"title": "Story 0"}) not in listing  # equal fields, another story
     changes = [("append", stories[3]), ("remove", stories[0]), ("insert", 0, stories[4]), ("pop",),
                ("extend", [stories[5]]), ("__setitem__", 0, stories[0]), ("__delitem__", 1), ("__iadd__", [stories[1]]),
-               ("clear",)]
+               ("__imul__", 0), ("append", stories[2]), ("clear",)]
     mirror = list(listing)
     for name, *args in changes:
         getattr(listing, name)(*args)

@@ -162,9 +162,13 @@ _unpacked: dict[int, tuple[str, PackedBody]] = {}
 _packed_for_cache: dict[int, tuple[str, PackedBody]] | None = None
 
 
+def _known_or_packed(hit: tuple[str, PackedBody] | None, text: str) -> PackedBody:
+    """The body packed already for this very text (ids are reused once a text is gone), or packed now."""
+    return hit[1] if hit is not None and hit[0] is text else PackedBody(text)
+
+
 def _packed(text: str) -> PackedBody:
-    hit = _unpacked.pop(id(text), None)
-    body = hit[1] if hit is not None and hit[0] is text else PackedBody(text)
+    body = _known_or_packed(_unpacked.pop(id(text), None), text)
     if _packed_for_cache is not None:  # the cache holds the text until it is saved, so holding it here costs nothing
         _packed_for_cache[id(text)] = (text, body)
     return body
@@ -287,9 +291,7 @@ def _packed_entry(entry):
         return entry
     if not isinstance(text, str) or len(text) < PACK_MIN_CHARS:
         return entry
-    hit = (_packed_for_cache or {}).get(id(text))
-    body = hit[1] if hit is not None and hit[0] is text else PackedBody(text)
-    return (stamp, (body, metadata))
+    return (stamp, (_known_or_packed((_packed_for_cache or {}).get(id(text)), text), metadata))
 
 
 def _cached_data(readers, source_path, default=None):

@@ -79,7 +79,9 @@ def _dropping_ids(name):
     return changed
 
 
-for _name in ("__setitem__", "__delitem__", "__iadd__", "append", "extend", "insert", "remove", "pop", "clear"):
+# every list method that changes which items it holds (sort and reverse do not)
+for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert", "remove", "pop",
+              "clear"):
     setattr(Listing, _name, _dropping_ids(_name))
 
 
