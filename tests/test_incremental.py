@@ -158,6 +158,28 @@ def test_a_callout_edit_renders_only_the_collection_pages_that_hold_it(site):
     site.assert_same_as_clean(CALLOUTS_PER_PAGE=2)
 
 
+def test_a_callout_moved_to_another_page_by_a_new_story_is_linked_where_it_now_is(site):
+    """Collections list stories oldest first: a story dated before the others
+    moves the later callouts of its themes down their pages. The unchanged
+    stories whose callouts moved link to the page that now holds them."""
+    assert site.build(CALLOUTS_PER_PAGE=2) == set(pages(site.output))  # a setting: every page
+    oldest = min(site.slugs, key=lambda slug: re.search(r"(?m)^Date: (.*)$", story(site.content, slug).read_text())[1])
+    text = story(site.content, oldest).read_text()
+    text = re.sub(r"(?m)^Title: .*$", "Title: An older story about queues", text, count=1)
+    story(site.content, "an-older-story").write_text(re.sub(r"(?m)^Date: .*$", "Date: 2001-01-01", text, count=1))
+
+    def links(slug):
+        page = (site.output / "stories" / slug / "index.html").read_text()
+        return set(re.findall(r'href="(/(?:takeaways|lessons)/[^"]*#[^"]+)"', page))
+
+    before = {slug: links(slug) for slug in site.slugs}
+    rendered = site.build(CALLOUTS_PER_PAGE=2)
+    moved = {slug for slug in site.slugs if links(slug) != before[slug]}
+    assert moved, "the new story moves some callouts to another page"
+    assert moved <= site.story_pages(rendered)
+    site.assert_same_as_clean(CALLOUTS_PER_PAGE=2)
+
+
 def test_retitling_a_story_renders_the_pages_that_show_its_title(site):
     retitled = story(site.content, site.slugs[5])
     text = retitled.read_text()
@@ -277,3 +299,40 @@ def test_only_a_story_page_reads_a_story_body():
     assert found, "the story template shows its body"
     assert [(name, attribute) for name, attribute, own in found
             if not own or name not in ("article.html", "page.html")] == []
+
+
+def test_a_story_counts_its_links_by_where_pelican_sends_them():
+    """A story's fingerprint holds where each of its intrasite links leads, as
+    Pelican's own link replacement sends it; links to one page count alike
+    (resolved once), links to different pages apart, and a page that moved
+    since counts anew."""
+    from casebook import compat
+    from casebook.incremental.fingerprints import Inputs
+    from casebook.incremental.records import link_targets
+    from pelican.contents import Article
+    from pelican.plugins.callouts.plugin import LinkTarget
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import SafeDatetime
+
+    settings = {**DEFAULT_CONFIG, "PATH": "/content"}
+    first, second = LinkTarget("takeaways/queues/"), LinkTarget("takeaways/queues/page/2/")
+    context = {"static_content": {}, "generated_content": {
+        "_callouts/takeaway/a": first, "_callouts/takeaway/b": first, "_callouts/takeaway/c": second}}
+
+    def linking(*anchors):
+        body = "".join(f'<a href="{{filename}}/_callouts/takeaway/{a}#{a}">{a}</a>' for a in anchors)
+        return Article(body, metadata={"title": "A story", "date": SafeDatetime(2026, 1, 1)},
+                       settings=settings, source_path="/content/stories/a-story.md", context=context)
+
+    def counted(inputs, article):
+        resolved = inputs.resolve(article, link_targets(settings, compat.body(article)))
+        shown = article.get_content("")  # Pelican's own replacement, the whole body
+        assert all(link.removesuffix('">') + "#" in shown for link in resolved)
+        return resolved
+
+    inputs = Inputs(settings)
+    assert counted(inputs, linking("a", "b", "c")) == ('<a href="/takeaways/queues/">', '<a href="/takeaways/queues/">',
+                                     '<a href="/takeaways/queues/page/2/">')
+    assert counted(inputs, linking("c")) == ('<a href="/takeaways/queues/page/2/">',)
+    first.url = "takeaways/queues/page/3/"  # the next build: the page that holds "a" and "b" moved
+    assert counted(Inputs(settings), linking("a")) == ('<a href="/takeaways/queues/page/3/">',)

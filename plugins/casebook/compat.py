@@ -82,6 +82,17 @@ def resolve_links(content: Content, html: str, siteurl: str = "") -> str:
     return content._update_content(html, siteurl)
 
 
+def absolute_link_target(content: Content, what: str, path: str):
+    """What a ``{filename}`` link to ``path`` from ``content`` leads to, when
+    Pelican finds it at its first look (an absolute path, a key of the
+    context's ``generated_content``, ``Content._link_replacer``); else None.
+    Links that lead there resolve alike from any story (their fragments
+    aside), wherever the story is."""
+    if what != "filename" or not path.startswith("/"):
+        return None
+    return content._context.get("generated_content", {}).get(path[1:])
+
+
 def body(content: Content) -> str:
     """A story's body as read, before links are resolved (``Content._content``;
     ``_get_content`` where a subclass overrides it, as Pelican's do)."""
@@ -126,6 +137,13 @@ class StaticLinks:
 
     def __call__(self) -> set[str]:
         return set(self.links)
+
+
+def known_static_links(content: Content) -> frozenset[str] | None:
+    """The ``{static}`` and ``{attach}`` targets of a packed body, found before
+    it was packed (None: its body is not packed, look through it)."""
+    links = vars(content).get("get_static_links")
+    return links.links if isinstance(links, StaticLinks) else None
 
 
 def pack_body(content: Content, static_links=None) -> None:

@@ -3,6 +3,8 @@
 Each function works on Pelican's objects after the fact, at one point of the
 build (the plugin's wiring calls them in order):
 
+- from the start of a build: :func:`pause_collection` (no automatic
+  collection while reading);
 - as each story is read: :func:`pack_body` (its body kept compressed);
 - after the articles are read: :func:`share_labels` (one object per tag,
   category, author and company), :func:`freeze_urls` (each URL computed
@@ -11,7 +13,7 @@ build (the plugin's wiring calls them in order):
   alive to the end: out of the cyclic collector's reach);
 - after each page is written: :func:`release_rendered_content`;
 - after each feed is written: :func:`release_feed_content`;
-- at the end: :func:`unfreeze`.
+- at the end: :func:`unfreeze`; at the process's exit: :func:`leave_at_exit`.
 """
 
 from __future__ import annotations
@@ -142,12 +144,26 @@ def share_labels(generator):
                 article.metadata[key] = value
 
 
+def pause_collection():
+    """From the start of a build until what it read is frozen (:func:`freeze`),
+    no automatic collection. Reading makes objects that live until the build
+    ends (from the content cache, or read anew): the cyclic collector, set off
+    by their number, walks all of them again each time and finds next to
+    nothing (measured at 5,000 stories: six full collections, about 0.5 s of
+    a warm rebuild). A build stopped before then (an exception while
+    reading) leaves it paused until the next build's :func:`freeze`."""
+    gc.disable()
+
+
 def freeze():
     """What was read stays alive until the build ends: move it out of the
     cyclic collector's reach, so each full collection while pages are written
-    does not walk the whole site again (measured in docs/performance.md)."""
-    gc.collect()
+    does not walk the whole site again (measured in docs/performance.md).
+    Reading leaves next to no cyclic garbage (a collection here found 44
+    objects after a full build of 5,000 stories, 131 after a warm one): it
+    is frozen with the rest, and collected once the build ends (:func:`unfreeze`)."""
     gc.freeze()
+    gc.enable()
 
 
 def release_rendered_content(context):
@@ -195,4 +211,14 @@ def release_feed_content(context, feed):
 
 def unfreeze():
     gc.unfreeze()
+    gc.enable()  # also after a build that stopped before freeze()
+
+
+def leave_at_exit():
+    """At the process's exit, out of the collector's reach (``atexit``):
+    Python's last collection walks every object left to find cycles to free
+    (0.25 s after a build of 5,000 stories), while the system takes the whole
+    memory back anyway. Frozen objects are not walked; an object in a cycle
+    then goes without its finalizer, as a process that exits may."""
+    gc.freeze()
     _stories_by_url.clear()

@@ -229,6 +229,8 @@ def attach_in_order(stories) -> None:
     """Resolve the ``{attach}`` links of ``stories`` in order, moving the
     attached files as rendering them would (see the module's docstring)."""
     for story in stories:
+        if compat.known_static_links(story) == frozenset():
+            continue  # links to no file (known without unpacking its body)
         body = compat.body(story)
         if "attach}" not in body and "|attach|" not in body:
             continue

@@ -14,6 +14,7 @@ The steps live in their modules: ``reader`` (reading, authors' mistakes),
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -173,6 +174,7 @@ def on_initialized(pelican):
 
 
 def on_get_generators(pelican):
+    memory.pause_collection()  # the build starts: until memory.freeze()
     if pelican.settings.get("CACHE_CONTENT") or pelican.settings.get("LOAD_CONTENT_CACHE"):
         version_cache(pelican.settings)
         cache.discard_damaged(pelican.settings)
@@ -221,9 +223,9 @@ def on_callout_entries_ready(generator):
 
 def on_all_generators_finalized(generators):
     prefetch.stop()
+    memory.freeze()  # everything is read; before a strict build may stop on the problems
     report_problems(generators)
     fragments.start_build(generators)
-    memory.freeze()
     parallel_write.plan(generators, generators[0].settings)
 
 
@@ -245,6 +247,8 @@ def on_finalized(pelican):
 
 
 def register():
+    atexit.unregister(memory.leave_at_exit)  # once, however many builds load the plugin
+    atexit.register(memory.leave_at_exit)
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(on_get_generators)
     signals.get_writer.connect(on_get_writer)

@@ -122,3 +122,28 @@ def test_results_are_cleared_when_markdown_is_reset():
     assert md.callouts and md.callout_problems
     md.reset()
     assert md.callouts == [] and md.callout_problems == []
+
+
+def test_a_callout_comes_back_whole_from_a_pickle_new_or_old():
+    """Callouts are kept in Pelican's content cache: one pickled now comes back
+    equal, field for field, and so does one pickled as the dataclass's state
+    (the form older caches hold)."""
+    import copyreg
+    import pickle
+    from dataclasses import fields
+
+    md = markdown.Markdown(extensions=[CalloutsExtension()])
+    md.document_key = "a-story"
+    md.convert("> [!lesson]- Own the <em>fix</em>\n> Say what you will do, then do it.\n")
+    callout = md.callouts[0]
+    assert callout.scope == "a-story"
+
+    class AsOlderCaches:
+        def __reduce__(self):
+            return copyreg._reconstructor, (type(callout), object, None), callout.__getstate__()
+
+    for data in (pickle.dumps(callout, pickle.HIGHEST_PROTOCOL), pickle.dumps(AsOlderCaches())):
+        again = pickle.loads(data)
+        assert type(again) is type(callout) and again == callout
+        assert [getattr(again, f.name) for f in fields(callout)] == [getattr(callout, f.name) for f in fields(callout)]
+        assert again.collapsible and again.anchor == callout.anchor

@@ -104,7 +104,7 @@ class Inputs(Plain):
         self.values: dict[int, tuple[object, bytes]] = {}  # page(): a context value's digest
         self.cards: dict[int, tuple[Content, bytes]] = {}
         self.stories: dict[int, tuple[Content, bytes]] = {}
-        self.links: dict[tuple, str] = {}
+        self.links: dict[tuple, tuple[object, str]] = {}
         self.reads: dict[tuple, frozenset[str] | None] = {}
         self.parsed: dict[str, tuple] = {}
         self.site_digest: bytes | None = None
@@ -227,15 +227,23 @@ class Inputs(Plain):
     def resolve(self, content: Content, links) -> tuple:
         """Where ``link_targets`` of ``content`` point, as Pelican resolves them:
         each distinct target once per build, by Pelican's own link replacement
-        on a one-link snippet."""
+        on a one-link snippet. A link to something Pelican finds by its absolute
+        path (a story, a callout's collection page) resolves alike from every
+        story: one resolution per thing linked to (a large site's stories link
+        to tens of thousands of callout entries, on a few hundred pages)."""
         resolved = []
         folder = None
         for what, prefix, path in links:
-            if folder is None:  # Pelican works it out from the paths on each access
-                folder = content.relative_dir
-            key = (folder, what, path)
-            target = self.links.get(key) if what != "attach" else None  # attach moves the file: each time
-            if target is None:
-                target = self.links[key] = compat.resolve_links(content, f'<a href="{prefix}{path}">')
-            resolved.append(target)
+            linked = compat.absolute_link_target(content, what, path)
+            if linked is not None:
+                key = (what, prefix, id(linked))
+            else:
+                if folder is None:  # Pelican works it out from the paths on each access
+                    folder = content.relative_dir
+                key = (folder, what, path)
+            hit = self.links.get(key) if what != "attach" else None  # attach moves the file: each time
+            if hit is None:
+                # the object linked to is kept with its resolution: its id is not reused this build
+                hit = self.links[key] = (linked, compat.resolve_links(content, f'<a href="{prefix}{path}">'))
+            resolved.append(hit[1])
         return tuple(resolved)

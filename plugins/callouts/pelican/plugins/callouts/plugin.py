@@ -26,8 +26,10 @@ import json
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 
 from jinja2 import ChoiceLoader, PackageLoader
 from markupsafe import escape
@@ -110,10 +112,11 @@ class Entry(contracts.Fingerprinted):
 
     def fingerprint(self):
         """What a page that lists this entry shows of it (see casebook.incremental)."""
-        # its story (counted by its heading), the callout and, if its body
-        # links elsewhere, that body with the links resolved
+        # its story (counted by its heading), what pages show of the callout
+        # (in line: each callout has one entry) and, if its body links
+        # elsewhere, that body with the links resolved
         html = self.html
-        return (self.article, self.callout, None if html is self.callout.html else html)
+        return (self.article, *self.callout.fingerprint(), None if html is self.callout.html else html)
 
     @property
     def url(self):
@@ -235,13 +238,20 @@ class Collection:
     entries: list
     type: CalloutType | None = None
     company: object | None = None
+    #: ids of the entries whose canonical entry is here (a type's collection of their story's first theme)
+    canonical: set = field(default_factory=set, repr=False)
+    _counts: tuple | None = field(default=None, repr=False)
 
     def counts(self, types) -> tuple:
-        """(type, number of its callouts here) for each type, in the types' order."""
-        found = {}
-        for entry in self.entries:
-            found[entry.type.name] = found.get(entry.type.name, 0) + 1
-        return tuple((t, found.get(t.name, 0)) for t in types)
+        """(type, number of its callouts here) for each type, in the types' order
+        (counted once: a collection's entries are final once collected, and the
+        overviews, the grid and the collection's own pages all ask)."""
+        if self._counts is None or self._counts[0] is not types:
+            found = {}
+            for entry in self.entries:
+                found[entry.type.name] = found.get(entry.type.name, 0) + 1
+            self._counts = (types, tuple((t, found.get(t.name, 0)) for t in types))
+        return self._counts[1]
 
 
 @dataclass(eq=False)
@@ -303,7 +313,7 @@ class CalloutsGenerator(Generator):
             if not entries:
                 continue
             companies = list(dict.fromkeys(getattr(article, "companies", ())))
-            for tag in dict.fromkeys(getattr(article, "tags", ())):
+            for n, tag in enumerate(dict.fromkeys(getattr(article, "tags", ()))):
                 fields = {"theme": tag.slug}
                 chapter = chapters.get(tag)
                 if chapter is None:
@@ -320,6 +330,8 @@ class CalloutsGenerator(Generator):
                             "callout_theme", tag, settings["CALLOUTS_THEME_URL"].format(**type_fields),
                             settings["CALLOUTS_THEME_SAVE_AS"].format(**type_fields), [], type=entry.type)
                     listing.entries.append(entry)
+                    if n == 0:
+                        listing.canonical.add(id(entry))
                 for company in companies if settings["CALLOUTS_COMPANY_THEME_SAVE_AS"] else ():
                     pair = pairs.get((company, tag))
                     if pair is None:
@@ -352,11 +364,11 @@ class CalloutsGenerator(Generator):
         theme, on the page of that listing that holds it; the link its story's
         callout makes (``index_href``) resolves there. A story without a theme
         keeps its callouts' canonical entries on the type's overview page."""
-        for key, listing in self.by_type.items():
+        for listing in self.by_type.values():
+            canonical = listing.canonical
             for page in self.paginate(listing):
                 for entry in page.object_list:
-                    tags = getattr(entry.article, "tags", ())
-                    if tags and tags[0] == key[1]:
+                    if id(entry) in canonical:
                         entry.index_page = page.url
         # one target per collection page, shared by the callouts on it (a large
         # site has tens of thousands of callouts and a few hundred such pages)
@@ -494,21 +506,27 @@ class CalloutsGenerator(Generator):
             if kept:
                 return
             fh.write(f'{{"version":1,"count":{len(self.entries)},"callouts":[')
-            for n, e in enumerate(self.entries):
-                record = {
-                    "id": e.callout.id,
-                    "type": e.callout.type,
-                    "title": e.callout.title,
-                    "text": e.callout.text,
-                    "html": e.html,
-                    "url": f"{siteurl}/{e.url}",
-                    "index_url": f"{siteurl}/{e.index_url}",
-                    "article": {"title": e.article.title, "url": f"{siteurl}/{e.article.url}"},
-                    "date": e.article.date.date().isoformat(),
-                    "companies": [c.name for c in getattr(e.article, "companies", ())],
-                    "tags": [t.name for t in getattr(e.article, "tags", ())],
-                }
-                fh.write(("," if n else "") + dumps(record))
+            separator = ""
+            # a story's entries are listed together: what they share is encoded once
+            for article, entries in groupby(self.entries, key=attrgetter("article")):
+                shared = dumps({
+                    "article": {"title": article.title, "url": f"{siteurl}/{article.url}"},
+                    "date": article.date.date().isoformat(),
+                    "companies": [c.name for c in getattr(article, "companies", ())],
+                    "tags": [t.name for t in getattr(article, "tags", ())],
+                })[1:]  # its fields, and the record's closing brace
+                for e in entries:
+                    own = dumps({
+                        "id": e.callout.id,
+                        "type": e.callout.type,
+                        "title": e.callout.title,
+                        "text": e.callout.text,
+                        "html": e.html,
+                        "url": f"{siteurl}/{e.url}",
+                        "index_url": f"{siteurl}/{e.index_url}",
+                    })[:-1]
+                    fh.write(f"{separator}{own},{shared}")
+                    separator = ","
             fh.write("]}")
 
 
