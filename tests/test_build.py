@@ -385,3 +385,33 @@ def test_long_bodies_are_kept_packed_and_shown_whole(tmp_path, cached):
     feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_text())
     entry = next(e for e in feed.entries if e.title == "The long wait")
     assert "Paragraph 11:" in entry.content[0].value
+
+
+def test_a_build_pauses_the_collector_while_reading_and_leaves_it_as_it_found_it(tmp_path):
+    """Automatic collection is off while stories are read (they live to the
+    end of the build); once the build ends the collector runs again and holds
+    nothing frozen, so a process that builds again (``make serve``) frees what
+    the last build left."""
+    import gc
+
+    from pelican import signals
+
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    for n in range(3):
+        (content / "stories" / f"s{n}.md").write_text(
+            f"Title: Story {n}\nDate: 2024-01-0{n + 1}\nTags: empathy\nSummary: s\n\n> [!lesson] Kept {n}\n> b\n")
+    while_reading = []
+
+    def read(generator, metadata=None):
+        while_reading.append(gc.isenabled())
+
+    signals.article_generator_context.connect(read)
+    try:
+        for _ in range(2):
+            build(content, tmp_path / "out", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                  CACHE_PATH=str(tmp_path / "cache"))
+            assert gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        signals.article_generator_context.disconnect(read)
+    assert while_reading == [False] * 6

@@ -212,6 +212,7 @@ def release_feed_content(context, feed):
 def unfreeze():
     gc.unfreeze()
     gc.enable()  # also after a build that stopped before freeze()
+    _stories_by_url.clear()
 
 
 def leave_at_exit():
@@ -221,4 +222,3 @@ def leave_at_exit():
     memory back anyway. Frozen objects are not walked; an object in a cycle
     then goes without its finalizer, as a process that exits may."""
     gc.freeze()
-    _stories_by_url.clear()

@@ -95,7 +95,7 @@ class Entry(contracts.Fingerprinted):
     shared by the index pages, the playbook, the JSON export and the feed.
     """
 
-    __slots__ = ("_context", "_html", "article", "callout", "index_page", "type")
+    __slots__ = ("_context", "_html", "article", "callout", "canonical", "index_page", "type")
 
     def __init__(self, callout, article, type, context):
         self.callout = callout
@@ -105,6 +105,8 @@ class Entry(contracts.Fingerprinted):
         self._html = None
         #: the URL of the collection page holding the canonical entry (set once they are paginated)
         self.index_page = type.url
+        #: the collection that holds it (its type's of its story's first theme), until it is paginated
+        self.canonical = None
 
     @property
     def index_url(self):
@@ -238,8 +240,6 @@ class Collection:
     entries: list
     type: CalloutType | None = None
     company: object | None = None
-    #: ids of the entries whose canonical entry is here (a type's collection of their story's first theme)
-    canonical: set = field(default_factory=set, repr=False)
     _counts: tuple | None = field(default=None, repr=False)
 
     def counts(self, types) -> tuple:
@@ -331,7 +331,7 @@ class CalloutsGenerator(Generator):
                             settings["CALLOUTS_THEME_SAVE_AS"].format(**type_fields), [], type=entry.type)
                     listing.entries.append(entry)
                     if n == 0:
-                        listing.canonical.add(id(entry))
+                        entry.canonical = listing
                 for company in companies if settings["CALLOUTS_COMPANY_THEME_SAVE_AS"] else ():
                     pair = pairs.get((company, tag))
                     if pair is None:
@@ -365,11 +365,11 @@ class CalloutsGenerator(Generator):
         callout makes (``index_href``) resolves there. A story without a theme
         keeps its callouts' canonical entries on the type's overview page."""
         for listing in self.by_type.values():
-            canonical = listing.canonical
             for page in self.paginate(listing):
                 for entry in page.object_list:
-                    if id(entry) in canonical:
+                    if entry.canonical is listing:
                         entry.index_page = page.url
+                        entry.canonical = None
         # one target per collection page, shared by the callouts on it (a large
         # site has tens of thousands of callouts and a few hundred such pages)
         targets: dict[str, LinkTarget] = {}
