@@ -391,7 +391,8 @@ def test_a_build_pauses_the_collector_while_reading_and_leaves_it_as_it_found_it
     """Automatic collection is off while stories are read (they live to the
     end of the build); once the build ends the collector runs again and holds
     nothing frozen, so a process that builds again (``make serve``) frees what
-    the last build left."""
+    the last build left. A build that stopped halfway leaves its pause to the
+    next build, which undoes it first."""
     import gc
 
     from pelican import signals
@@ -406,12 +407,28 @@ def test_a_build_pauses_the_collector_while_reading_and_leaves_it_as_it_found_it
     def read(generator, metadata=None):
         while_reading.append(gc.isenabled())
 
+    def stop(generator):
+        raise RuntimeError("a build stopped halfway by the test")
+
+    def cached_build():
+        build(content, tmp_path / "out", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+              CACHE_PATH=str(tmp_path / "cache"))
+
     signals.article_generator_context.connect(read)
     try:
         for _ in range(2):
-            build(content, tmp_path / "out", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-                  CACHE_PATH=str(tmp_path / "cache"))
+            cached_build()
             assert gc.isenabled() and gc.get_freeze_count() == 0
+        assert while_reading == [False] * 6
+        signals.article_generator_finalized.connect(stop)
+        try:
+            with pytest.raises(RuntimeError, match="stopped halfway"):
+                cached_build()
+        finally:
+            signals.article_generator_finalized.disconnect(stop)
+        cached_build()
+        assert gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         signals.article_generator_context.disconnect(read)
-    assert while_reading == [False] * 6
+        gc.unfreeze()
+        gc.enable()

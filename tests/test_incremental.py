@@ -301,38 +301,48 @@ def test_only_a_story_page_reads_a_story_body():
             if not own or name not in ("article.html", "page.html")] == []
 
 
-def test_a_story_counts_its_links_by_where_pelican_sends_them():
+def test_a_story_counts_its_links_by_where_pelican_sends_them(monkeypatch):
     """A story's fingerprint holds where each of its intrasite links leads, as
-    Pelican's own link replacement sends it; links to one page count alike
-    (resolved once), links to different pages apart, and a page that moved
-    since counts anew."""
+    Pelican's own link replacement sends it. Links Pelican finds by their
+    absolute path count by what they lead to: resolved once for every link
+    there, from any story; others (relative, found only unquoted) by their
+    path. A page that moved since counts anew."""
     from casebook import compat
     from casebook.incremental.fingerprints import Inputs
     from casebook.incremental.records import link_targets
-    from pelican.contents import Article
+    from pelican.contents import Article, Page
     from pelican.plugins.callouts.plugin import LinkTarget
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import SafeDatetime
 
     settings = {**DEFAULT_CONFIG, "PATH": "/content"}
     first, second = LinkTarget("takeaways/queues/"), LinkTarget("takeaways/queues/page/2/")
+    about = Page("", metadata={"title": "About"}, settings=settings, source_path="/content/pages/about us.md")
     context = {"static_content": {}, "generated_content": {
-        "_callouts/takeaway/a": first, "_callouts/takeaway/b": first, "_callouts/takeaway/c": second}}
+        "_callouts/takeaway/a": first, "_callouts/takeaway/b": first, "_callouts/takeaway/c": second,
+        "pages/about us.md": about}}
+    resolutions = []
+    resolve_links = compat.resolve_links
+    monkeypatch.setattr(compat, "resolve_links", lambda *args: resolutions.append(args[1]) or resolve_links(*args))
 
-    def linking(*anchors):
-        body = "".join(f'<a href="{{filename}}/_callouts/takeaway/{a}#{a}">{a}</a>' for a in anchors)
+    def linking(*paths):
+        body = "".join(f'<a href="{{filename}}{path}#x">{n}</a>' for n, path in enumerate(paths))
         return Article(body, metadata={"title": "A story", "date": SafeDatetime(2026, 1, 1)},
                        settings=settings, source_path="/content/stories/a-story.md", context=context)
 
     def counted(inputs, article):
         resolved = inputs.resolve(article, link_targets(settings, compat.body(article)))
         shown = article.get_content("")  # Pelican's own replacement, the whole body
-        assert all(link.removesuffix('">') + "#" in shown for link in resolved)
+        assert [link.removesuffix('">') + "#x" in shown for link in resolved] == [True] * len(resolved)
         return resolved
 
     inputs = Inputs(settings)
-    assert counted(inputs, linking("a", "b", "c")) == ('<a href="/takeaways/queues/">', '<a href="/takeaways/queues/">',
-                                     '<a href="/takeaways/queues/page/2/">')
-    assert counted(inputs, linking("c")) == ('<a href="/takeaways/queues/page/2/">',)
+    a, b, c = (f"/_callouts/takeaway/{x}" for x in "abc")
+    assert counted(inputs, linking(a, b, c)) == ('<a href="/takeaways/queues/">', '<a href="/takeaways/queues/">',
+                                                 '<a href="/takeaways/queues/page/2/">')
+    assert len(resolutions) == 2  # one a page linked to
+    assert sorted(counted(inputs, linking(c, "../pages/about%20us.md", "/pages/about%20us.md"))) == sorted((
+        '<a href="/takeaways/queues/page/2/">', f'<a href="/{about.url}">', f'<a href="/{about.url}">'))
+    assert len(resolutions) == 4  # the page linked to again; both links to the page about, each by its path
     first.url = "takeaways/queues/page/3/"  # the next build: the page that holds "a" and "b" moved
-    assert counted(Inputs(settings), linking("a")) == ('<a href="/takeaways/queues/page/3/">',)
+    assert counted(Inputs(settings), linking(a)) == ('<a href="/takeaways/queues/page/3/">',)

@@ -103,7 +103,10 @@ class Callout:
     def __reduce__(self):
         # pickled as its fields in order, rebuilt by a call (a content cache
         # holds tens of thousands): about half the time and a sixth less space
-        # than the state the dataclass gives, which older pickles hold
+        # than the state the dataclass gives, which older pickles hold. By
+        # position: a cache pickled before a field is added or moved must go
+        # (Pelican's own cache is kept while its files are unchanged; the
+        # casebook plugin's is versioned by the plugins' code)
         return (type(self), _callout_fields(self))
 
 

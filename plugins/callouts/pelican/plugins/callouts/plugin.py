@@ -240,7 +240,7 @@ class Collection:
     entries: list
     type: CalloutType | None = None
     company: object | None = None
-    _counts: tuple | None = field(default=None, repr=False)
+    _counts: tuple | None = field(default=None, repr=False, compare=False)
 
     def counts(self, types) -> tuple:
         """(type, number of its callouts here) for each type, in the types' order
