@@ -162,9 +162,7 @@ def pause_collection():
     global _paused, _enabled_before
     if _paused:
         gc.unfreeze()
-        if _enabled_before:
-            gc.enable()
-        gc.collect()
+        gc.collect()  # runs whether or not automatic collection is on
     else:
         _enabled_before = gc.isenabled()
     _paused = True
