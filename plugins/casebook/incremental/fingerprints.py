@@ -20,7 +20,7 @@ from pelican.contents import Content
 
 from .. import compat, fragments, problems
 from .records import READ_KEY, link_targets, recorded_links
-from .values import Plain, digest
+from .values import ByIdentity, Plain, digest
 
 # Settings and context values no page shows: the build's own bookkeeping
 # (rendered fragments, where it writes and reads from, the page Pelican's
@@ -101,9 +101,9 @@ class Inputs(Plain):
     def __init__(self, settings):
         super().__init__()
         self.settings = settings
-        self.values: dict[int, tuple[object, bytes]] = {}  # page(): a context value's digest
-        self.cards: dict[int, tuple[Content, bytes]] = {}
-        self.stories: dict[int, tuple[Content, bytes]] = {}
+        self.values = ByIdentity()  # page(): a context value's digest
+        self.cards = ByIdentity()  # a piece of content: its heading and card
+        self.stories = ByIdentity()  # a story: what its own page shows of it
         self.links: dict[tuple, tuple[object, str]] = {}
         self.reads: dict[tuple, frozenset[str] | None] = {}
         self.parsed: dict[str, tuple] = {}
@@ -146,10 +146,10 @@ class Inputs(Plain):
         if name in SUBJECTS and isinstance(value, Content):
             return self.story(value)
         # the shared context's values are the same objects on every page
-        hit = self.values.get(id(value))
-        if hit is None:
-            hit = self.values[id(value)] = (value, digest(self.plain(value)))
-        return hit[1]
+        return self.values.of(value, self._digest)
+
+    def _digest(self, value) -> bytes:
+        return digest(self.plain(value))
 
     def site(self) -> bytes:
         if self.site_digest is None:
@@ -183,9 +183,9 @@ class Inputs(Plain):
         return self._cards(content)[0]
 
     def _cards(self, content: Content) -> tuple[bytes, bytes]:
-        hit = self.cards.get(id(content))
-        if hit is not None:
-            return hit[1]
+        return self.cards.of(content, self._make_cards)
+
+    def _make_cards(self, content: Content) -> tuple[bytes, bytes]:
         data = content.metadata
         record = data.get(READ_KEY)
         summary = data.get("summary")
@@ -198,21 +198,15 @@ class Inputs(Plain):
             covered = frozenset(record["keys"])
             added = {k: v for k, v in data.items() if k not in covered and k not in PAGE_ONLY and k not in NOT_SHOWN}
             heading = digest(shown, record["header"], self.plain(added))
-            value = (heading, digest(heading, record["records"]))
-        else:  # read otherwise: all of its metadata, in both
-            card = digest(shown, self.plain({k: v for k, v in data.items()
-                                               if k not in PAGE_ONLY and k not in NOT_SHOWN}))
-            value = (card, card)
-        self.cards[id(content)] = (content, value)
-        return value
+            return heading, digest(heading, record["records"])
+        # read otherwise: all of its metadata, in both
+        card = digest(shown, self.plain({k: v for k, v in data.items() if k not in PAGE_ONLY and k not in NOT_SHOWN}))
+        return card, card
 
     def story(self, content: Content) -> bytes:
         """What a story's (or page's) own page shows of it (once per build: the
         feeds that hold a story ask before its page does)."""
-        hit = self.stories.get(id(content))
-        if hit is None:
-            hit = self.stories[id(content)] = (content, self._story(content))
-        return hit[1]
+        return self.stories.of(content, self._story)
 
     def _story(self, content: Content) -> bytes:
         body = compat.body(content)

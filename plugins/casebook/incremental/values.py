@@ -33,12 +33,26 @@ def digest(*parts) -> bytes:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
+class ByIdentity(dict):
+    """What was computed of objects, by their identity: each is kept alive here
+    with its value, so its identity is not reused while this table lives (the
+    objects a build's pages are made from do not change once pages are written)."""
+
+    def of(self, obj, make):
+        """``make(obj)``, computed once for this very object."""
+        hit = self.get(id(obj))
+        if hit is None:
+            hit = self[id(obj)] = (obj, make(obj))
+        return hit[1]
+
+
 class Plain:
     """Turns values into plain data. Values are remembered by identity and kept
     alive here, so an identity is never reused while this object lives."""
 
     def __init__(self):
-        self.memo: dict[int, tuple[object, object]] = {}  # plain(): its value's digest
+        # plain(): a value's digest (a ByIdentity, looked up inline: the hottest path of a rebuild)
+        self.memo = ByIdentity()
 
     def content(self, value: Content):
         """What a story, page or static file counts as inside another value."""
