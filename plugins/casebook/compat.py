@@ -20,6 +20,7 @@ import types
 import zlib
 
 import pelican
+from markupsafe import escape
 from pelican.contents import Content
 from pelican.readers import _DISCARD, DUPLICATES_DEFINITIONS_ALLOWED
 from pelican.writers import Writer
@@ -68,6 +69,13 @@ def markdown_metadata(reader, source_path: str, meta: dict, formatted: dict) -> 
 
 
 # -- content -------------------------------------------------------------------
+def label_slug(label) -> str:
+    """A tag's (category's, author's, company's) slug, made as ``URLWrapper.slug``
+    makes it (through its private ``_normalize_key``), without the path-less
+    warning Pelican logs when it is empty: the reader reports that with its line."""
+    return label._slug if label._slug is not None else label._normalize_key(label.name)
+
+
 def intrasite_link_regex(settings):
     """Pelican's pattern for ``{filename}``-style links (``Content._get_intrasite_link_regex``):
     it is a method of content objects that reads only their settings, and no
@@ -222,11 +230,30 @@ class HookedWriter(Writer):
         already right on disk): a later write of it is refused as usual."""
         self._written_files.add(path)
 
+    def _add_item_to_the_feed(self, feed, item):
+        # Pelican reads a feed item's title as markup (``Markup(item.title).striptags()``),
+        # so a story titled "Why <b> tags fail" would lose a word; this site's titles
+        # are text (see ``typography``): escaped, striptags gives them back as written
+        if isinstance(item, Content) and isinstance(getattr(item, "title", None), str):
+            item = _TextTitle(item)
+        return super()._add_item_to_the_feed(feed, item)
+
     def _open_w(self, filename, encoding, override=False):
         if self.skip_file(filename):
             self._written_files.add(filename)  # Pelican's guard against writing a file twice
             return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override)
+
+
+class _TextTitle:
+    """A story as Pelican's feed writer reads it, with its title escaped."""
+
+    def __init__(self, story: Content):
+        self._story = story
+        self.title = str(escape(story.title))
+
+    def __getattr__(self, name):
+        return getattr(self._story, name)
 
 
 def save_as_unreferenced(content: Content) -> str:

@@ -151,15 +151,17 @@ def _is_static(content) -> bool:
 
 
 def loose_files(generators, settings) -> list[tuple[str, int, str]]:
-    """Problems of content files that no generator reads (e.g. content/x.md)."""
+    """Problems of content files that no generator reads: outside the story and
+    page folders (e.g. content/x.md), or inside them with an extension Pelican
+    does not match, as it matches them case for case (e.g. stories/x.MD)."""
     readers = next((g.readers for g in generators if hasattr(g, "readers")), None)
     if readers is None:
         return []
-    extensions = {ext.lower() for ext in readers.extensions}
-    read = [*settings.get("ARTICLE_PATHS", ()), *settings.get("PAGE_PATHS", ()), *settings.get("STATIC_PATHS", ())]
-    read = [os.path.normpath(p) for p in read]
-    if any(p in (".", "") for p in read):
-        return []
+    extensions = set(readers.extensions)
+    by_lower = {ext.lower(): ext for ext in sorted(extensions, key=lambda ext: (ext != ext.lower(), ext))}
+    content = [os.path.normpath(p) for p in (*settings.get("ARTICLE_PATHS", ()), *settings.get("PAGE_PATHS", ()))]
+    static = [os.path.normpath(p) for p in settings.get("STATIC_PATHS", ())]
+    whole_tree = any(p in (".", "") for p in (*content, *static))
     ignored = settings.get("IGNORE_FILES", ())
     stories = (settings.get("ARTICLE_PATHS") or ["stories"])[0]
     pages = (settings.get("PAGE_PATHS") or ["pages"])[0]
@@ -167,15 +169,26 @@ def loose_files(generators, settings) -> list[tuple[str, int, str]]:
     problems = []
     for folder, dirs, files in os.walk(root):
         relative_folder = os.path.normpath(os.path.relpath(folder, root))
+        inside = _within(relative_folder, content)
+        # static folders are copied as they are; content folders are read (only their extensions count)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and os.path.normpath(os.path.join(relative_folder, d)) not in read)
+                         and os.path.normpath(os.path.join(relative_folder, d)) not in static)
         for name in sorted(files):
             if name.startswith(".") or any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
                 continue
-            if os.path.splitext(name)[1][1:].lower() not in extensions:
-                continue
+            extension = os.path.splitext(name)[1][1:]
             full = os.path.join(folder, name)
-            problems.append((display_path(full), 1, (
-                f"not built: only {display_path(os.path.join(root, stories))}/ (stories) and "
-                f"{display_path(os.path.join(root, pages))}/ (pages) are read; move the file into one of them")))
+            if extension not in extensions and extension.lower() in by_lower:
+                right = os.path.splitext(name)[0] + "." + by_lower[extension.lower()]
+                problems.append((display_path(full), 1, (
+                    f"not built: Pelican reads '.{by_lower[extension.lower()]}' files, and file extensions "
+                    f"count letter case; rename the file to {right}")))
+            elif extension in extensions and not inside and not whole_tree:
+                problems.append((display_path(full), 1, (
+                    f"not built: only {display_path(os.path.join(root, stories))}/ (stories) and "
+                    f"{display_path(os.path.join(root, pages))}/ (pages) are read; move the file into one of them")))
     return problems
+
+
+def _within(folder: str, parents: list[str]) -> bool:
+    return any(parent in (".", "") or folder == parent or folder.startswith(parent + os.sep) for parent in parents)

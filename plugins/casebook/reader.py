@@ -33,6 +33,7 @@ from markdown import Markdown
 from pelican.contents import Article
 from pelican.plugins.callouts import contracts as callouts
 from pelican.readers import HTMLReader, MarkdownReader, RstReader, ensure_metadata_list
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open, slugify
 
 from . import compat, headings, highlight, html_policy, imported, incremental, prefetch
@@ -53,6 +54,11 @@ from .typography import typographic
 logger = logging.getLogger(__name__)
 
 WORDS_PER_MINUTE = 230
+# Metadata whose values each get a page of their own (a URL made from the name), by what the author calls them
+LABEL_KINDS = {"tags": "theme", "category": "category", "author": "author", "authors": "author",
+               "companies": "company"}
+# What a slug may not hold as written: characters a URL path must escape, and spaces
+URL_UNSAFE_RE = re.compile(r"""[\s"#%<>?\\^`{|}]""")
 
 
 def check_status(value) -> tuple[str, str | None]:
@@ -217,7 +223,9 @@ class CasebookMarkdownReader(MarkdownReader):
         if name == "title":
             return typographic(super().process_metadata(name, value))
         if name == "companies":
-            return [Company(c, self.settings) for c in ensure_metadata_list(value)] or compat.DISCARD
+            return self._with_urls(name, [Company(c, self.settings) for c in ensure_metadata_list(value)])
+        if name in LABEL_KINDS:
+            return self._with_urls(name, super().process_metadata(name, value))
         if name in ("date", "modified"):
             try:
                 return super().process_metadata(name, value)
@@ -233,7 +241,32 @@ class CasebookMarkdownReader(MarkdownReader):
             self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
                                   "remove the '/'")
             return compat.DISCARD
+        if name == "slug" and URL_UNSAFE_RE.search(value.strip()):
+            fixed = slugify(value, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+            if not fixed.strip("-"):
+                self._problem("slug", f"Slug {value!r} has no letter or digit to make a URL from: "
+                                      "write one (letters, digits, '-') or remove the line")
+                return compat.DISCARD
+            self._problem("slug", f"Slug {value!r} cannot be part of a URL as written (spaces, quotes, "
+                                  f"'#', '?'...): write 'Slug: {fixed}' (used meanwhile)")
+            return fixed
         return super().process_metadata(name, value)
+
+    def _with_urls(self, name, value):
+        """``value`` (a label or a list of them: themes, companies...) without those
+        whose name makes no URL (no letter or digit), each reported: Pelican would
+        give it an empty slug, and its page the URL of the site's list of them."""
+        labels = value if isinstance(value, list) else [value]
+        kept = []
+        for label in labels:
+            if isinstance(label, URLWrapper) and not compat.label_slug(label).strip("-"):
+                self._problem(name, f"{LABEL_KINDS[name]} {label.name!r} has no letter or digit to make its "
+                                    "page's URL from: rename it (left out until then)")
+            else:
+                kept.append(label)
+        if isinstance(value, list):
+            return kept or compat.DISCARD
+        return value if kept else compat.DISCARD
 
     def _status(self, value):
         status, message = check_status(value)
