@@ -533,3 +533,24 @@ def test_one_markdown_converter_serves_many_files_as_a_new_one_would(tmp_path):
 if __name__ == "__main__":
     vanilla_build(*map(Path, sys.argv[1:4]))
 
+
+
+def test_headings_and_callouts_never_take_an_id_the_page_around_them_has():
+    import markdown
+    from casebook.anchors_ext import AuthorAnchorsExtension
+    from pelican.plugins.callouts.markdown_ext import CalloutsExtension
+
+    md = markdown.Markdown(extensions=["toc", CalloutsExtension(),
+                                       AuthorAnchorsExtension(reserved=["main", "related-stories"])])
+    html = md.convert("## Related stories\n\n> [!lesson] Main\n> Body.\n\n> [!lesson] Other {#main}\n> Body.\n")
+    assert 'id="related-stories"' not in html and 'id="main"' not in html
+    assert "casebook-reserved-id" not in html
+    assert [p.line for p in md.callout_problems] == [6]
+
+
+def test_the_theme_ids_are_found_in_its_templates():
+    from casebook.anchors_ext import template_ids
+
+    ids = template_ids([ROOT / "theme" / "templates"])
+    assert {"main", "related-stories", "contents-side-title"} <= set(ids)
+    assert not any("{" in i for i in ids)

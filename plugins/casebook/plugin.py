@@ -41,6 +41,7 @@ from . import (
     related,
     social,
 )
+from .anchors_ext import template_ids
 from .companies import DEFAULTS as COMPANY_DEFAULTS
 from .companies import CompaniesGenerator
 from .headings import HeadingAnchorsExtension
@@ -62,6 +63,9 @@ DEFAULTS = {
     # Stories with `Status: hidden` are written (unlisted) when True, as Pelican
     # does; publishconf.py sets False: production writes no unpublished story.
     "CASEBOOK_WRITE_HIDDEN": True,
+    # Ids the theme's pages give their own elements, which no heading or callout of a
+    # story may take (None: found in the theme's templates, see anchors_ext)
+    "CASEBOOK_PAGE_IDS": None,
     # how many related stories are ranked per article, and shown under it
     "CASEBOOK_RELATED_MAX": 12,
     "CASEBOOK_RELATED_SHOWN": 4,
@@ -94,6 +98,9 @@ def configure(pelican):
     if not settings["CASEBOOK_CSP"]:
         settings["CASEBOOK_CSP"] = html_policy.content_security_policy(settings)
     highlight.check_styles(settings)
+    if settings["CASEBOOK_PAGE_IDS"] is None:
+        folders = [os.path.join(settings["THEME"], "templates"), *settings.get("THEME_TEMPLATES_OVERRIDES", ())]
+        settings["CASEBOOK_PAGE_IDS"] = template_ids(folders)
     fragments.add_global(settings)
     cache_templates(settings)
     # a link on each heading; a copy, so the user's MARKDOWN dict is left as written
@@ -134,7 +141,7 @@ def version_cache(settings):
                               for e in markdown.get("extensions", ())]
     digest.update(repr(markdown).encode())
     for key in ("CALLOUTS_TYPES", "FORMATTED_FIELDS", "SLUG_REGEX_SUBSTITUTIONS", "GZIP_CACHE",
-                "CASEBOOK_HTML_EMBED_HOSTS"):
+                "CASEBOOK_HTML_EMBED_HOSTS", "CASEBOOK_PAGE_IDS"):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], digest.hexdigest()[:12])
 

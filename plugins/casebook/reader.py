@@ -111,7 +111,8 @@ class CasebookMarkdownReader(MarkdownReader):
         md = self._converters.get(fields)
         if md is None:
             options = self.settings["MARKDOWN"]
-            md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), AuthorAnchorsExtension()]})
+            anchors = AuthorAnchorsExtension(reserved=self.settings.get("CASEBOOK_PAGE_IDS") or ())
+            md = Markdown(**{**options, "extensions": [*options.get("extensions", ()), anchors]})
             if fields:  # as Pelican's MarkdownReader does: no metadata extraction in fields
                 md.preprocessors.deregister("meta")
             self._converters[fields] = md

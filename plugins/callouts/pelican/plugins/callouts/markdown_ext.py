@@ -47,6 +47,8 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 TAG_RE = re.compile(r"<[^>]*>")
 EXPLICIT_ID_RE = re.compile(r"\s*\{\s*#([A-Za-z][\w:.-]*)\s*\}\s*$")
+# what an author may have meant as an explicit id: anything in {#...} at the end of the title
+MEANT_ID_RE = re.compile(r"\s*\{\s*#([^{}]*)\}\s*$")
 #: what a callout title keeps of inline Markdown: emphasis and code, as text otherwise
 TITLE_TAGS = frozenset({"em", "strong", "code"})
 
@@ -130,9 +132,12 @@ class CalloutLinePreprocessor(Preprocessor):
     """Stamp every callout header line with its line number in the source."""
 
     HEADER_RE = re.compile(r"^([ \t]*(?:>[ ]?)+)[ ]*(\[![\w-]+(?:[ ]*\|[ ]*[\w-]+)*\][-+]?)[ ]?(.*)$")
+    # a quote line that starts as a header does ("[!"), whether or not it is one
+    MEANT_HEADER_RE = re.compile(r"^[ ]{0,3}(?:>[ ]?)+[ ]*\[!")
     FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
     def run(self, lines: list[str]) -> list[str]:
+        problems = self.md.callout_problems
         fence = None
         for number, line in enumerate(lines, start=1):
             m = self.FENCE_RE.match(line)
@@ -148,6 +153,10 @@ class CalloutLinePreprocessor(Preprocessor):
             if m:
                 quote, marker, title = m.groups()
                 lines[number - 1] = f"{quote}{marker} {MARK_OPEN}{number}{MARK_CLOSE}{title}"
+            elif self.MEANT_HEADER_RE.match(line):
+                problems.append(Problem(number, (
+                    "this quote starts like a callout but is not one, so it is shown as a plain quote: "
+                    "write '> [!type] Title', the type right after '[!' and closed by ']' (e.g. '> [!takeaway] ...')")))
         return lines
 
 
@@ -179,8 +188,12 @@ class CalloutTreeprocessor(Treeprocessor):
 
         line = self._take_line(title_el)
         self._raw_html_as_text(title_el)
-        explicit_id = self._take_explicit_id(title_el)
         problems = md.callout_problems
+        explicit_id, meant = self._take_explicit_id(title_el)
+        if meant is not None and not explicit_id:
+            problems.append(Problem(line, (
+                f"callout id {{#{meant}}} is not one an HTML page can use: start it with a letter, then "
+                "letters, digits, '-', '_', ':' or '.' only (e.g. {#my-id}); an id made from the title is used")))
         self._inline_only(title_el, line, problems)
         title_text = self._text(title_el).strip()
 
@@ -214,13 +227,19 @@ class CalloutTreeprocessor(Treeprocessor):
                         f"(already used on line {doc.explicit_ids[explicit_id]})",
                     )
                 )
-                callout_id = self._unique(explicit_id, doc)
+                callout_id = self._unique(explicit_id, doc, line)
+            elif explicit_id in doc.used_ids:
+                taken = doc.used_ids[explicit_id]
+                by = f"the callout on line {taken}'s" if taken else "a heading's, an anchor's or the page's own"
+                problems.append(Problem(line, f"callout id {explicit_id!r} is already an id on this page "
+                                              f"({by}): choose another"))
+                callout_id = self._unique(explicit_id, doc, line)
             else:
                 doc.explicit_ids[explicit_id] = line
                 callout_id = explicit_id
                 doc.used_ids[callout_id] = line
         else:
-            callout_id = self._unique(self.ext.slugify(title_text, "-") or kind, doc)
+            callout_id = self._unique(self.ext.slugify(title_text, "-") or kind, doc, line)
 
         scope = getattr(md, "document_key", "")
         anchor = index_anchor(scope, callout_id)
@@ -363,26 +382,32 @@ class CalloutTreeprocessor(Treeprocessor):
             prev.tail = (prev.tail or "") + tail
 
     @staticmethod
-    def _take_explicit_id(title_el: etree.Element) -> str:
+    def _take_explicit_id(title_el: etree.Element) -> tuple[str, str | None]:
+        """The id written as ``{#id}`` at the end of the title, taken out of it:
+        (the id, what was written), ("", what was written) when that is no id
+        an HTML page can use, ("", None) when there is none."""
         last = title_el[-1] if len(title_el) else None
         text = (last.tail if last is not None else title_el.text) or ""
-        m = EXPLICIT_ID_RE.search(text)
+        m = MEANT_ID_RE.search(text)
         if not m:
-            return ""
+            return "", None
         rest = text[: m.start()].rstrip() or None
         if last is not None:
             last.tail = rest
         else:
             title_el.text = rest
-        return m.group(1)
+        valid = EXPLICIT_ID_RE.fullmatch(m.group(0))
+        return (valid.group(1) if valid else ""), m.group(1).strip()
 
     @staticmethod
-    def _unique(candidate: str, doc: _Document) -> str:
+    def _unique(candidate: str, doc: _Document, line: int) -> str:
+        """``candidate``, or the first of candidate-2, -3... no element of the
+        document has; taken from now on by the callout on ``line``."""
         value, n = candidate, 1
         while value in doc.used_ids:
             n += 1
             value = f"{candidate}-{n}"
-        doc.used_ids[value] = 1
+        doc.used_ids[value] = line
         return value
 
     def _text(self, el: etree.Element) -> str:
