@@ -56,3 +56,11 @@ def test_an_explicit_id_a_heading_or_callout_already_has_is_reported_and_made_un
     assert (3, "callout id 'own-world' is already an id on this page (a heading's, an anchor's or the "
                "page's own): choose another") in found
     assert any(line == 9 and "the callout on line 6's" in message for line, message in found)
+
+
+def test_a_callout_inside_an_html_block_is_reported_as_such():
+    md, doc = convert("Intro.\n\n<details>\n<summary>More</summary>\n\n> [!takeaway] Hidden away\n> Body.\n\n"
+                      "</details>\n")
+    assert not doc.select("aside")
+    ((line, message),) = problems(md)
+    assert line == 6 and "inside an HTML block" in message

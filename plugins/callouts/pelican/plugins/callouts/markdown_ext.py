@@ -433,15 +433,20 @@ class StrayMarkerPostprocessor(Postprocessor):
     def run(self, text: str) -> str:
         if MARK_OPEN not in text:
             return text
+        # lines kept as written inside raw HTML blocks (<details>, <div>...): Markdown is not read there
+        in_html = {int(m.group(1)) for block in self.md.htmlStash.rawHtmlBlocks
+                   for m in MARK_RE.finditer(str(block))}
 
         def report(m):
-            self.md.callout_problems.append(
-                Problem(
-                    int(m.group(1)),
-                    "callout marker is not at the start of a quote block: "
-                    "leave a blank line before the '> [!type] Title' line",
-                )
-            )
+            line = int(m.group(1))
+            if line in in_html:
+                message = ("callout inside an HTML block (such as <details> or <div>) is not converted: "
+                           "Markdown is not read inside HTML; move it out of the block "
+                           "(a collapsible callout is written '> [!type]- Title')")
+            else:
+                message = ("callout marker is not at the start of a quote block: "
+                           "leave a blank line before the '> [!type] Title' line")
+            self.md.callout_problems.append(Problem(line, message))
             return ""
 
         return MARK_RE.sub(report, text)
