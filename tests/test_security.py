@@ -414,3 +414,182 @@ def test_callout_title_markdown_keeps_only_emphasis_and_code():
     assert [(p.line, p.message.split(":")[0]) for p in md.callout_problems] == [
         (3, "link in a callout title (https"), (3, "link in a callout title (https"), (3, "link in a callout title (z)")
     ]
+
+
+# -- callout titles, URL attributes, and where each mistake is reported -----------
+HOSTILE_CALLOUTS = FIXTURES / "hostile_callouts" / "content"
+# (file, line, words): every attribute and URL of the fixture, on the line it is written
+EXPECTED_CALLOUT_AND_URL_ERRORS = {
+    ("spoofed-titles.md", 9, "attributes in a callout title (style=, class=, id=, data-pagefind-meta=)"),
+    ("spoofed-titles.md", 12, "attributes in a callout title (onmouseover=)"),
+    ("urls-by-line.md", 5, "javascript: URL in srcset= of <img>"),
+    ("urls-by-line.md", 9, "javascript: URL in href= of <a>"),  # java&#x09;script:
+    ("urls-by-line.md", 11, "javascript: URL in href= of <a>"),  # after an ordinary link on the line
+    ("urls-by-line.md", 13, "javascript: URL in cite= of <blockquote>"),  # spaces, &#x61;
+    ("urls-by-line.md", 15, "vbscript: URL in srcset= of <source>"),  # its value runs over two lines
+    ("urls-by-line.md", 18, "javascript: URL in formaction= of <button>"),
+    ("urls-by-line.md", 22, "javascript: URL in xlink:href= of <a>"),
+    ("urls-by-line.md", 24, "javascript: URL in href= of <a>"),  # a reference definition
+}
+
+
+def test_strict_build_names_callout_title_attributes_and_urls_on_their_lines(tmp_path):
+    result = strict_build(HOSTILE_CALLOUTS, tmp_path / "out")
+    assert result.returncode == 1
+    log = result.stdout + result.stderr
+    assert "Traceback" not in log
+    found = {(Path(m["path"]).name, int(m["line"]), m["message"]) for m in LINE_RE.finditer(log)}
+    for name, line, words in EXPECTED_CALLOUT_AND_URL_ERRORS:
+        assert any(f == name and n == line and words in msg for f, n, msg in found), (name, line, words, found)
+    assert len(found) == len(EXPECTED_CALLOUT_AND_URL_ERRORS), found
+    assert not any("<script>" in msg for _, _, msg in found), "code in a title is an example, not an error"
+
+
+@pytest.fixture(scope="module")
+def hostile_callouts_site(tmp_path_factory):
+    output = tmp_path_factory.mktemp("hostile-callouts") / "output"
+    build(HOSTILE_CALLOUTS, output)  # lenient: logged, written
+    return output
+
+
+def test_callout_titles_carry_no_attributes_anywhere(hostile_callouts_site):
+    output = hostile_callouts_site
+    documents = list(published_html(output))
+    assert {w for w, _ in documents} >= {"stories/spoofed-titles/index.html", "takeaways/index.html",
+                                         "takeaways/empathy/index.html", "themes/empathy/index.html",
+                                         "playbook/index.html", "feeds/callouts.atom.xml", "callouts.json"}
+    assert [f for where, html in documents for f in executable_parts(html, where)] == []
+    titled = 0
+    for where, html in documents:
+        for el in BeautifulSoup(html, "html.parser").find_all(["em", "strong"]):
+            if el.get_text() in ("Hi", "there"):
+                titled += 1
+                assert el.attrs == {}, (where, str(el))
+        assert "title:Spoof" not in html and "position:fixed" not in html, where
+    assert titled >= 10, "the titles are on the story, the listings, the playbook and the feed"
+
+
+def test_code_in_a_callout_title_reads_the_same_in_page_json_and_feed(hostile_callouts_site):
+    output = hostile_callouts_site
+    text = "Never trust <script> tags & friends"
+    story = soup(page(output, "stories/spoofed-titles/"))
+    heading = next(h for h in story.select("aside .callout-title") if "trust" in h.get_text())
+    assert heading.get_text() == text and [el.name for el in heading.find_all(True)] == ["code"]
+    for listing in ("takeaways/", "takeaways/empathy/", "themes/empathy/", "playbook/empathy/", "companies/acme/"):
+        links = soup(page(output, listing)).select('a[href*="#never-trust"]')
+        assert links and all(a.get_text() == text for a in links), listing
+    record = next(c for c in json.loads((output / "callouts.json").read_text())["callouts"] if "trust" in c["title"])
+    assert record["title"] == text
+    titles = [el.text for el in ET.parse(output / "feeds" / "callouts.atom.xml").iter()
+              if el.tag.endswith("title") and el.text and "trust" in el.text]
+    assert titles == [f"Takeaway: {text}"], "escaped once: a feed reader shows the text"
+
+
+def test_callout_title_attributes_are_dropped_and_reported_by_the_extension():
+    import markdown
+    from pelican.plugins.callouts.markdown_ext import CalloutsExtension
+
+    md = markdown.Markdown(extensions=["extra", CalloutsExtension()], output_format="html5")
+    html = md.convert('Intro.\n\n> [!takeaway] *Hi*{: class="site-header" id="main" } and `x`{: onclick="a()" }\n'
+                      "> Body.\n")
+    (callout,) = md.callouts
+    assert callout.title_html == "<em>Hi</em> and <code>x</code>"
+    assert "site-header" not in html and "onclick" not in html
+    [(line, message)] = [(p.line, p.message) for p in md.callout_problems]
+    assert line == 3 and "class=, id=, onclick=" in message and "remove" in message
+
+
+@pytest.mark.parametrize("title_html, clean", [
+    ('<em class="site-header" id="main" style="position:fixed" data-pagefind-meta="title:x">Hi</em>',
+     "<em>Hi</em>"),
+    ('<strong onmouseover="alert(1)">b</strong> <code title="t">&lt;script&gt;</code>',
+     "<strong>b</strong> <code>&lt;script&gt;</code>"),
+    ('<a href="https://x.example/">link</a> <img src=x onerror=alert(1)><script>alert(1)</script>', "link "),
+    ("<span><em>nested</em></span> &amp; text", "<em>nested</em> &amp; text"),
+])
+def test_policy_cleans_a_callout_title_to_emphasis_and_code_without_attributes(title_html, clean):
+    from casebook.html_policy import Policy
+
+    assert Policy().clean_title(title_html) == clean
+
+
+# every attribute the policy lets through, by kind: a new one must be put in one of the two
+NOT_URL_ATTRIBUTES = {
+    "class", "id", "title", "lang", "dir", "role", "aria-hidden", "data-pagefind-ignore", "hreflang", "name",
+    "tabindex", "alt", "width", "height", "loading", "decoding", "sizes", "type", "media", "data-callout",
+    "aria-labelledby", "open", "start", "reversed", "value", "colspan", "rowspan", "scope", "headers",
+    "datetime", "allow", "allowfullscreen", "referrerpolicy",
+}
+
+
+def test_every_allowed_attribute_is_known_as_a_url_or_not():
+    from casebook.html_policy import ATTRIBUTES, IFRAME_ATTRIBUTES, URL_ATTRIBUTES
+
+    allowed = {name for names in ATTRIBUTES.values() for name in names} | IFRAME_ATTRIBUTES
+    assert allowed - URL_ATTRIBUTES - NOT_URL_ATTRIBUTES == set()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScRiPt:alert(1)", "java&#x09;script:alert(1)",
+                                 "javascript&colon;alert(1)", "vbscript:msgbox(1)", "data:text/html,x"])
+@pytest.mark.parametrize("embed_hosts", [(), ("www.youtube-nocookie.com",)])
+def test_every_allowed_url_attribute_is_held_to_the_allowed_schemes(url, embed_hosts):
+    from casebook.html_policy import ATTRIBUTES, IFRAME_ATTRIBUTES, URL_ATTRIBUTES, Policy
+
+    policy = Policy(embed_hosts)
+    pairs = [(tag, name) for tag, names in ATTRIBUTES.items() if tag != "*" for name in names & URL_ATTRIBUTES]
+    pairs += [("iframe", name) for name in IFRAME_ATTRIBUTES & URL_ATTRIBUTES]
+    assert {name for _, name in pairs} >= {"href", "src", "srcset", "cite"}
+    for tag, name in pairs:
+        for value in (url, f"ok.png 1x, {url} 2x", f"ok.png,{url}"):
+            html = f'<{tag} {name}="{value}">x</{tag}>'
+            assert executable_parts(policy.clean(html), html) == []
+            if name == "srcset" or value == url:
+                assert f"{name}=" not in policy.clean(html), html
+                assert policy.find(html), html
+
+
+def test_harmless_urls_in_url_attributes_are_kept():
+    from casebook.html_policy import Policy
+
+    policy = Policy()
+    for html in ('<img src="a.png" srcset="a.png 1x, https://example.org/a@2x.png 2x, b.png 480w" alt="a">',
+                 '<blockquote cite="https://example.org/q">q</blockquote>',
+                 '<picture><source srcset="/images/a.webp" type="image/webp"></picture>',
+                 '<a href="mailto:a@example.org">m</a>'):
+        assert policy.clean(html) == html, html
+        assert policy.find(html) == []
+
+
+def test_forbidden_urls_and_handlers_are_located_on_their_own_line():
+    from casebook.html_policy import Policy
+
+    lines = [
+        "Title: x", "",  # 1-2
+        '<a href="https://ok.example/">fine</a> <img srcset="a.png 1x, javascript:a() 2x" alt="">',  # 3
+        "", '<a href="java&#x09;script:b()">x</a>',  # 5
+        "", "A [markdown link](javascript:c()) here.",  # 7
+        "", '<q cite="https://ok/">fine</q> <q cite="vb&#115;cript:d()">bad</q>',  # 9
+        "", '<img src="x.png"', '  alt=""', '  ONERROR="e()">',  # 11-13
+        "", '<a href="jav', 'ascript:f()">split</a>',  # 15-16
+        "", "`<a href=\"javascript:g()\">` is text,", '<button formaction="javascript:h()">b</button>',  # 18-19
+        "", "[ref]: javascript:i()",  # 21
+    ]
+    html = ('<p><a href="https://ok.example/">fine</a> <img srcset="a.png 1x, javascript:a() 2x" alt=""></p>'
+            '<p><a href="java&#x09;script:b()">x</a></p><p>A <a href="javascript:c()">markdown link</a> here.</p>'
+            '<p><q cite="https://ok/">fine</q> <q cite="vb&#115;cript:d()">bad</q></p>'
+            '<p><img src="x.png" alt="" ONERROR="e()"></p><p><a href="jav\nascript:f()">split</a></p>'
+            '<p><code>&lt;a href="javascript:g()"&gt;</code> is text, <button formaction="javascript:h()">b</button>'
+            '</p><p><a href="javascript:i()">ref</a></p>')
+    policy = Policy()
+    located = policy.locate(policy.find(html), lines, first=2)
+    assert [line for line, _ in located] == [3, 5, 7, 9, 13, 15, 19, 21], located
+
+
+def test_an_untrusted_iframe_is_located_past_a_trusted_one():
+    from casebook.html_policy import Policy
+
+    policy = Policy(["www.youtube-nocookie.com"])
+    lines = ["Title: x", "", '<iframe src="https://www.youtube-nocookie.com/embed/a"></iframe>', "",
+             '<iframe src="https://tracker.example/x"></iframe>']
+    located = policy.locate(policy.find("\n".join(lines[2:])), lines, first=2)
+    assert [line for line, _ in located] == [5]

@@ -9,15 +9,21 @@ Stories come from pull requests, so raw HTML in them is untrusted. Two layers:
   (:func:`locate`), so the strict build fails and names them.
 - **Removed before publishing** (:class:`Policy.clean`, nh3's allow-list
   sanitiser): the reader stores only sanitised HTML (the body, formatted
-  metadata such as the summary, each callout's body), so every page, listing,
-  feed, ``callouts.json`` and the content cache hold the clean version, even
-  in a lenient build (``make serve``) that only logs the errors.
+  metadata such as the summary, each callout's body, and each callout's title
+  through :meth:`Policy.clean_title`: ``em``, ``strong``, ``code``, no
+  attribute), so every page, listing, feed, ``callouts.json`` and the content
+  cache hold the clean version, even in a lenient build (``make serve``) that
+  only logs the errors. Every URL attribute the policy allows (``srcset`` and
+  ``cite`` too, which nh3 does not check) is held to ``URL_SCHEMES``.
 
 Pure functions and one class; no Pelican import.
 """
 
 from __future__ import annotations
 
+import bisect
+import html
+import itertools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -105,15 +111,25 @@ ATTRIBUTES = {
 }
 IFRAME_ATTRIBUTES = {"src", "title", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# what nh3 itself holds to URL_SCHEMES on every element; other URL attributes, our filter
+NH3_CHECKED = frozenset({"href", "src"})
 UNTRUSTED_IFRAME_RE = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the policy forbids, with a pattern that finds it in the source."""
+    """One thing the policy forbids, with a pattern that finds it in the source.
 
-    needle: str  # regular expression (case-insensitive) for the source line
+    ``check`` says which matches of the pattern are this finding (the others,
+    an ordinary ``href=`` before the unsafe one say, are passed over):
+    ``""`` any match; ``"url"`` a match whose group ``v`` holds an unsafe URL
+    (entities decoded, whitespace and control characters dropped, each
+    ``srcset`` candidate on its own); ``"tag"`` a match (a whole start tag)
+    in which the policy finds this very message."""
+
+    needle: str  # regular expression (case-insensitive, over the whole source) for the source line
     message: str
+    check: str = ""
 
 
 def unsafe_scheme(value: str) -> str:
@@ -123,6 +139,46 @@ def unsafe_scheme(value: str) -> str:
         if compact.startswith(scheme + ":"):
             return scheme
     return ""
+
+
+SRCSET_URL_RE = re.compile(r"[\s,]*([^\s,](?:\S*[^\s,])?)[^,(]*(?:\([^)]*\)[^,(]*)*")
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URL of each candidate of a ``srcset`` as the HTML standard reads it
+    (the URL runs to the next whitespace, descriptors to the next comma), and
+    each comma-separated part of the value too, so that no reading of it (a
+    browser's, or one that drops whitespace) hides a scheme from the checks."""
+    return [m.group(1) for m in SRCSET_URL_RE.finditer(value)] + [p for p in value.split(",") if p.strip()]
+
+
+SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
+
+
+def url_allowed(value: str) -> bool:
+    """Whether a URL may be published: relative, or of a scheme in
+    ``URL_SCHEMES``, read as a browser reads it (control characters, tabs and
+    newlines dropped)."""
+    m = SCHEME_RE.match(CONTROL_RE.sub("", value).lower())
+    return m is None or m.group(1) in URL_SCHEMES
+
+
+def attribute_urls(name: str, value: str) -> list[str]:
+    """The URLs an attribute's value holds (several for ``srcset``)."""
+    return srcset_urls(value) if name == "srcset" else [value]
+
+
+def _attribute_re(name: str) -> str:
+    """An attribute of that name in the source, its value as group ``v``."""
+    return (rf"(?<![\w:.-]){re.escape(name)}\s*=\s*"
+            r"(?P<v>\"[^\"]*\"|'[^']*'|[^\s\"'<>`]+)")
+
+
+# Where Markdown writes a URL: an inline link or image ](url), a reference
+# definition [id]: url, reStructuredText's `text <url>`_
+MARKDOWN_URL_RE = (r"\]\(\s*(?P<m><[^>\n]*>|[^\s)]+)"
+                   r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(?P<r><[^>\n]*>|\S+)"
+                   r"|`[^`<]*<(?P<s>[^>\n]+)>`_")
 
 
 class _Scanner(HTMLParser):
@@ -139,30 +195,34 @@ class _Scanner(HTMLParser):
 
     def _check(self, tag, attrs):
         add = self.findings.append
-        tag_re = rf"<\s*{re.escape(tag)}\b"
+        tag_re = rf"<\s*{re.escape(tag)}(?![\w:-])"
         if tag in FORBIDDEN_TAGS:
             add(Finding(tag_re, f"<{tag}> is not allowed: remove it (nothing executable may come from content)"))
         elif tag == "iframe":
             values = dict(attrs)
             host = urlsplit((values.get("src") or "").strip()).hostname or ""
+            # the whole start tag, checked again: the first iframe may be a trusted one
+            whole_tag = tag_re + r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
             if "srcdoc" in values:
-                add(Finding(tag_re, "<iframe srcdoc> is not allowed: remove it"))
+                add(Finding(whole_tag, "<iframe srcdoc> is not allowed: remove it", "tag"))
             elif host not in self.embed_hosts:
                 where = f"from {host!r}" if host else "without an http(s) address"
-                add(Finding(tag_re, f"<iframe> {where} is not allowed: remove it, or list its host in "
-                                    "CASEBOOK_HTML_EMBED_HOSTS in pelicanconf.py if the site trusts it"))
+                add(Finding(whole_tag, f"<iframe> {where} is not allowed: remove it, or list its host in "
+                                       "CASEBOOK_HTML_EMBED_HOSTS in pelicanconf.py if the site trusts it", "tag"))
         for name, value in attrs:
             if name.startswith("on"):
-                add(Finding(rf"\b{re.escape(name)}\s*=",
+                add(Finding(rf"(?<![\w:.-]){re.escape(name)}\s*=",
                             f"event-handler attribute {name}= on <{tag}> is not allowed: remove it"))
             elif name in URL_ATTRIBUTES and value:
-                candidates = value.split(",") if name == "srcset" else [value]
-                for candidate in candidates:
-                    scheme = unsafe_scheme(candidate)
+                for url in attribute_urls(name, value):
+                    scheme = unsafe_scheme(url)
                     if scheme:
-                        add(Finding(rf"(?:=\s*[\"']?|\(\s*<?|<)\s*{scheme}\s*:",
-                                    f"{scheme}: URL in {name}= of <{tag}> is not allowed: link to an http(s) "
-                                    "address or to a file of the site"))
+                        # as raw HTML (the attribute), or as Markdown wrote it (href, src)
+                        needle = _attribute_re(name)
+                        if name in ("href", "src"):
+                            needle += "|" + MARKDOWN_URL_RE
+                        add(Finding(needle, f"{scheme}: URL in {name}= of <{tag}> is not allowed: link to an "
+                                            "http(s) address or to a file of the site", "url"))
                         break
 
 
@@ -211,34 +271,73 @@ def searchable(lines):
     return out
 
 
-def locate(findings, lines, first: int = 0, fallback: int | None = None):
+def _is_finding(finding: Finding, m: re.Match, embed_hosts) -> bool:
+    """Whether this match of the finding's pattern is the finding itself."""
+    if finding.check == "url":
+        value = next(v for v in m.groupdict().values() if v is not None)
+        value = html.unescape(value.strip("\"'<>"))
+        return bool(unsafe_scheme(value)) or any(unsafe_scheme(url) for url in srcset_urls(value))
+    if finding.check == "tag":
+        return any(f.message == finding.message for f in find(m.group(0), embed_hosts))
+    return True
+
+
+def locate(findings, lines, first: int = 0, fallback: int | None = None, embed_hosts=()):
     """(line, message) for each finding: the line of ``lines`` (numbered from
     1, searched from index ``first``, code left out) where its pattern next
-    occurs. Findings of the same pattern take successive occurrences (two on one
-    line included); one not found in the source (an entity-encoded URL, say)
-    gets ``fallback`` (default: ``first + 1``)."""
+    matches as the finding (its ``check``), over the whole text, so that an
+    attribute whose value runs over several lines is found where it starts.
+    Values are read as a browser reads them: entity-encoded
+    (``java&#x09;script:``) or split by whitespace, they are still found.
+    Findings of the same pattern take successive occurrences (two on one line
+    included); one not found in the source gets ``fallback`` (default:
+    ``first + 1``)."""
     located = []
-    text = None
-    cursor: dict[str, tuple[int, int]] = {}  # needle -> (line index, column) to search from
+    text = starts = None
+    cursor: dict[str, int] = {}  # needle -> offset to search from
     for finding in findings:
         line = None
         if finding.needle:
-            text = text if text is not None else searchable(lines)
-            pattern = re.compile(finding.needle, re.I)
-            index, column = cursor.get(finding.needle, (first, 0))
-            while index < len(text):
-                m = pattern.search(text[index], column)
-                if m:
-                    line = index + 1
-                    cursor[finding.needle] = (index, m.end())
+            if text is None:
+                searched = searchable(lines)
+                starts = list(itertools.accumulate((len(x) + 1 for x in searched), initial=0))
+                text = "\n".join(searched)
+            pattern = re.compile(finding.needle, re.I | re.M)
+            position = cursor.get(finding.needle, starts[min(first, len(lines))])
+            for m in pattern.finditer(text, position):
+                if _is_finding(finding, m, embed_hosts):
+                    line = bisect.bisect_right(starts, m.start())
+                    cursor[finding.needle] = m.end()
                     break
-                index, column = index + 1, 0
         located.append((line or fallback or first + 1, finding.message))
     return located
 
 
+#: what a callout title keeps (the callouts extension's TITLE_TAGS), without any attribute
+TITLE_TAGS = frozenset({"em", "strong", "code"})
+
+
+CODE_ELEMENT_RE = re.compile(r"<code>.*?</code>", re.S)
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def text_outside_code(title_html: str) -> str:
+    """A cleaned callout title (:meth:`Policy.clean_title`) as text, its code left out."""
+    return html.unescape(TAG_RE.sub("", CODE_ELEMENT_RE.sub(" ", title_html)))
+
+
 class Policy:
-    """The site's HTML policy: one nh3 cleaner, built once per settings."""
+    """The site's HTML policy: nh3 cleaners, built once per settings.
+
+    Every URL-bearing attribute the policy allows (``URL_ATTRIBUTES``: ``href``,
+    ``src``, ``srcset``, ``cite``...) is held to ``URL_SCHEMES`` by our own
+    attribute filter, not only those nh3 checks itself (``href``, ``src``):
+    a ``srcset`` with any candidate of another scheme is removed whole (the
+    image keeps its ``src``), as is a ``cite`` of another scheme. The filter
+    is a Python call per attribute (it doubled the time of an attribute-heavy
+    page), so HTML without any such attribute, nor an iframe to check, goes
+    through a cleaner without it: nh3 itself holds ``href`` and ``src``
+    (on every element) to ``URL_SCHEMES``."""
 
     def __init__(self, embed_hosts=()):
         self.embed_hosts = frozenset(h.lower() for h in embed_hosts)
@@ -246,26 +345,40 @@ class Policy:
         if self.embed_hosts:
             tags.add("iframe")
             attributes["iframe"] = set(IFRAME_ATTRIBUTES)
-        self._cleaner = nh3.Cleaner(
+        options = dict(
             tags=tags,
             clean_content_tags={"script", "style"},
             attributes=attributes,
-            # a Python call per attribute: only when there are iframes to check
-            attribute_filter=self._filter if self.embed_hosts else None,
             generic_attribute_prefixes={"aria-"},
             url_schemes=URL_SCHEMES,
             link_rel=None,  # our own links keep their markup; no rel added
         )
+        self._cleaner = nh3.Cleaner(**options, attribute_filter=self._filter)
+        self._unfiltered = None if self.embed_hosts else nh3.Cleaner(**options)
+        # the allowed URL attributes nh3 does not check: where they appear, the filter must run
+        allowed = {name for names in attributes.values() for name in names}
+        self._unchecked = tuple(sorted((allowed & URL_ATTRIBUTES) - NH3_CHECKED))
+        # a callout title: text with emphasis and code, no attribute at all
+        self._title_cleaner = nh3.Cleaner(tags=set(TITLE_TAGS), clean_content_tags={"script", "style"},
+                                          attributes={"*": set()}, generic_attribute_prefixes=set(),
+                                          link_rel=None)
 
     def _filter(self, tag, name, value):
-        if tag == "iframe" and name == "src":
-            parts = urlsplit(value.strip())
-            return value if parts.scheme == "https" and (parts.hostname or "") in self.embed_hosts else None
+        if name in URL_ATTRIBUTES:
+            if not all(url_allowed(url) for url in attribute_urls(name, value)):
+                return None
+            if tag == "iframe" and name == "src":
+                parts = urlsplit(value.strip())
+                return value if parts.scheme == "https" and (parts.hostname or "") in self.embed_hosts else None
         return value
 
     def clean(self, html: str) -> str:
         if not html:
             return html
+        if self._unfiltered is not None:
+            low = html.lower()
+            if not any(name in low for name in self._unchecked):
+                return self._unfiltered.clean(html)
         html = self._cleaner.clean(html)
         if self.embed_hosts and "<iframe" in html:
             # an iframe whose src the filter removed (untrusted host) goes altogether;
@@ -273,11 +386,18 @@ class Policy:
             html = UNTRUSTED_IFRAME_RE.sub("", html)
         return html
 
+    def clean_title(self, html: str) -> str:
+        """A callout title's HTML as published: ``em``, ``strong``, ``code`` and text, no attribute."""
+        return self._title_cleaner.clean(html) if html else html
+
     def find(self, html: str) -> list[Finding]:
         return find(html, self.embed_hosts)
 
     def find_in_value(self, value: str) -> list[Finding]:
         return find_in_value(value, self.embed_hosts)
+
+    def locate(self, findings, lines, first: int = 0, fallback: int | None = None):
+        return locate(findings, lines, first, fallback, self.embed_hosts)
 
 
 _policies: dict = {}

@@ -13,6 +13,12 @@ lacks: a closed list of types, stable ids, an accessible ``<aside>``, a record
 of every callout on the ``Markdown`` instance (``md.callouts``) and the
 author's mistakes with their source line (``md.callout_problems``).
 
+A title is text with *emphasis*, **strong** and ``code``: a link or an image
+in it is shown as its text, raw HTML as written, and attributes given to its
+emphasis or code (``attr_list``'s ``*Hi*{: class="x" }``) are dropped and
+reported on the callout's line, so a title can never pass for the site's own
+markup on the pages that list it.
+
 Where the meta extension is loaded (Pelican always loads it), the results are
 also added to ``md.Meta`` under ``callouts`` and ``callout_problems``, so they
 reach Pelican with the document's other metadata.
@@ -195,6 +201,7 @@ class CalloutTreeprocessor(Treeprocessor):
                 f"callout id {{#{meant}}} is not one an HTML page can use: start it with a letter, then "
                 "letters, digits, '-', '_', ':' or '.' only (e.g. {#my-id}); an id made from the title is used")))
         self._inline_only(title_el, line, problems)
+        self._no_attributes(title_el, line, problems)
         title_text = self._text(title_el).strip()
 
         if kind not in types:
@@ -357,6 +364,26 @@ class CalloutTreeprocessor(Treeprocessor):
             self._unwrap(el, child)
 
     @staticmethod
+    def _no_attributes(title_el: etree.Element, line: int, problems: list) -> None:
+        """A title's emphasis and code carry no attribute: what ``attr_list``
+        gave them (``*Hi*{: class="site-header" style=...}``) would reach the
+        story page and every page that lists the callout, where a class, an id,
+        a style or a ``data-`` attribute could pass for the site's own markup.
+        They are dropped and reported on the callout's line (one problem per
+        callout); the title is shown as text with its emphasis."""
+        dropped = []
+        for el in title_el.iter():
+            if el is not title_el and el.attrib:
+                dropped += [name for name in el.attrib if name not in dropped]
+                el.attrib.clear()
+        if dropped:
+            names = ", ".join(f"{name}=" for name in dropped)
+            problems.append(
+                Problem(line, f"attributes in a callout title ({names}) are not allowed: remove the "
+                              "'{: ...}' after the text; a title is text with *emphasis*, **strong** and `code`")
+            )
+
+    @staticmethod
     def _unwrap(parent: etree.Element, child: etree.Element) -> None:
         """Replace ``child`` by its text (an image by its alt text), keeping its
         allowed descendants in place."""
@@ -411,8 +438,19 @@ class CalloutTreeprocessor(Treeprocessor):
         return value
 
     def _text(self, el: etree.Element) -> str:
-        text = "".join(el.itertext()).replace(AMP_SUBSTITUTE, "&")
+        """The title as plain text: code's text, which Markdown keeps escaped
+        (``&lt;script&gt;``), as the characters it shows (``<script>``)."""
+        text = "".join(self._itertext(el)).replace(AMP_SUBSTITUTE, "&")
         return self._stashed(text, tags="drop")
+
+    @classmethod
+    def _itertext(cls, el: etree.Element):
+        if el.text:
+            yield html.unescape(el.text) if el.tag == "code" else el.text
+        for child in el:
+            yield from cls._itertext(child)
+            if child.tail:
+                yield child.tail
 
     def _inner_html(self, el: etree.Element) -> str:
         """The HTML inside ``el``, with Markdown's placeholders resolved."""
