@@ -27,12 +27,23 @@ import logging
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
+import docutils.nodes
+from dateutil.parser import UnknownTimezoneWarning
 from markdown import Markdown
 from pelican.contents import Article
 from pelican.plugins.callouts import contracts as callouts
-from pelican.readers import HTMLReader, MarkdownReader, RstReader, ensure_metadata_list
+from pelican.readers import (
+    HTMLReader,
+    MarkdownReader,
+    PelicanHTMLTranslator,
+    PelicanHTMLWriter,
+    RstReader,
+    ensure_metadata_list,
+)
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open, slugify
 
@@ -46,7 +57,10 @@ from .source import (
     missing_link_targets,
     path_metadata,
     read_text,
+    repeated_key_message,
+    repeated_keys,
     unlink_missing_static_files,
+    without_control_characters,
     yaml_front_matter,
 )
 from .typography import typographic
@@ -59,6 +73,8 @@ LABEL_KINDS = {"tags": "theme", "category": "category", "author": "author", "aut
                "companies": "company"}
 # What a slug may not hold as written: characters a URL path must escape, and spaces
 URL_UNSAFE_RE = re.compile(r"""[\s"#%<>?\\^`{|}]""")
+#: how a date is written: YYYY-MM-DD, then maybe a time (and a time zone)
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
 
 
 def check_status(value) -> tuple[str, str | None]:
@@ -93,7 +109,129 @@ class Converted:
     unreadable: bool = False  # binary, or unreadable front matter: no "missing title" on top of that
 
 
-class CasebookMarkdownReader(MarkdownReader):
+def _shown_date(value) -> str:
+    return f"{value:%Y-%m-%d}" if (value.hour, value.minute, value.second) == (0, 0, 0) else f"{value:%Y-%m-%d %H:%M}"
+
+
+class CheckedMetadata:
+    """Metadata processing shared by every format's reader (Markdown, reST, HTML):
+    typographic titles, companies as :class:`Company`, statuses, slugs and dates
+    checked, control characters removed. A mistake is recorded with the line of its
+    key (``self._meta``: ``{key: (line, value)}``) while a file is read
+    (``_reading``); Pelican also processes what it takes from a file's path
+    before reading it, and those values are only checked."""
+
+    _problems: list | None = None
+    _meta: dict = {}  # noqa: RUF012 (replaced for each file)
+    _taken: dict = {}  # noqa: RUF012 (replaced for each file) {key: value processed first}
+
+    def _reading(self, header) -> None:
+        self._problems, self._meta, self._taken = [], header, {}
+
+    def _read(self) -> tuple:
+        problems, self._problems, self._taken = self._problems or [], None, {}
+        return tuple(problems)
+
+    def process_metadata(self, name, value):
+        if self._problems is not None and name in self._taken:
+            return self._taken[name]  # a key given twice: reported where it was found, the first one used
+        value = self._processed(name, _without_controls(value))
+        if self._problems is not None:
+            self._taken[name] = value
+        return value
+
+    def _processed(self, name, value):
+        if name == "title":
+            return typographic(super().process_metadata(name, value))
+        if name == "companies":
+            return self._with_urls(name, [Company(c, self.settings) for c in ensure_metadata_list(value)])
+        if name in LABEL_KINDS:
+            return self._with_urls(name, super().process_metadata(name, value))
+        if name in ("date", "modified"):
+            return self._date(name, value)
+        if name == "status":
+            return self._status(value)
+        if name == "slug" and not value.strip():
+            self._problem("slug", "'Slug:' is empty: write one (letters, digits, '-') or remove the line")
+            return compat.DISCARD
+        if name == "slug" and (re.search(r"[/\\]", value) or value.strip() in (".", "..")):
+            self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
+                                  "remove the '/'")
+            return compat.DISCARD
+        if name == "slug" and URL_UNSAFE_RE.search(value.strip()):
+            fixed = slugify(value, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+            if not fixed.strip("-"):
+                self._problem("slug", f"Slug {value!r} has no letter or digit to make a URL from: "
+                                      "write one (letters, digits, '-') or remove the line")
+                return compat.DISCARD
+            self._problem("slug", f"Slug {value!r} cannot be part of a URL as written (spaces, quotes, "
+                                  f"'#', '?'...): write 'Slug: {fixed}' (used meanwhile)")
+            return fixed
+        return super().process_metadata(name, value)
+
+    def _with_urls(self, name, value):
+        """``value`` (a label or a list of them: themes, companies...) without those
+        whose name makes no URL (no letter or digit), each reported: Pelican would
+        give it an empty slug, and its page the URL of the site's list of them."""
+        labels = value if isinstance(value, list) else [value]
+        kept = []
+        for label in labels:
+            if isinstance(label, URLWrapper) and not compat.label_slug(label).strip("-"):
+                self._problem(name, f"{LABEL_KINDS[name]} {label.name!r} has no letter or digit to make its "
+                                    "page's URL from: rename it (left out until then)")
+            else:
+                kept.append(label)
+        if isinstance(value, list):
+            return kept or compat.DISCARD
+        return value if kept else compat.DISCARD
+
+    def _date(self, name, value):
+        """A date as Pelican reads it, written YYYY-MM-DD (maybe with a time and a time
+        zone): a date that does not exist is left out (the story is dated by its file);
+        one written otherwise, or with a time zone dateutil does not know, is reported
+        and used as read."""
+        label = name.title()
+        if isinstance(value, str) and not value.strip():
+            self._problem(name, f"'{label}:' is empty: write the date as YYYY-MM-DD "
+                                "(optionally with a time, e.g. 2025-05-06 14:30)")
+            return compat.DISCARD
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UnknownTimezoneWarning)
+            try:
+                date = super().process_metadata(name, value)
+            except (ValueError, OverflowError):
+                self._problem(name, f"{label} {value!r} is not a real date: use YYYY-MM-DD")
+                return compat.DISCARD
+        zone = self.settings.get("TIMEZONE") or "UTC"
+        if any(issubclass(w.category, UnknownTimezoneWarning) for w in caught):
+            self._problem(name, f"{label} {value!r} has a time zone that is not known: write it as an offset "
+                                f"(e.g. {date:%Y-%m-%d %H:%M}-08:00) or leave it out for the site's ({zone}); "
+                                f"read as {_shown_date(date)} {zone} until it is fixed")
+        elif isinstance(value, str) and not ISO_DATE_RE.fullmatch(value.strip().replace("_", " ")):
+            self._problem(name, f"{label} {value!r} is not written YYYY-MM-DD (optionally with a time, "
+                                f"e.g. 2025-05-06 14:30): read as {_shown_date(date)} until it is fixed")
+        return date
+
+    def _status(self, value):
+        status, message = check_status(value)
+        if message:
+            self._problem("status", message)
+        return status
+
+    def _problem(self, key, message):
+        if self._problems is not None:
+            self._problems.append((self._meta.get(key, (1, ""))[0], message))
+
+
+def _without_controls(value):
+    if isinstance(value, str):
+        return without_control_characters(value)[0]
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    return value
+
+
+class CasebookMarkdownReader(CheckedMetadata, MarkdownReader):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._converters: dict[bool, Markdown] = {}  # see _markdown
@@ -157,7 +295,8 @@ class CasebookMarkdownReader(MarkdownReader):
         records = md_meta.pop(callouts.RECORDS_KEY, [[]])[0]
         problems.extend(md_meta.pop(callouts.PROBLEMS_KEY, [()])[0])
         if meta is None:
-            meta = md_meta
+            meta, repeated = self._first_values(md_meta, lines)
+            problems += repeated
         policy = html_policy.policy_for(self.settings)
         problems += policy.locate(policy.find(content), lines, body_start)
         content = policy.clean(content)
@@ -189,6 +328,22 @@ class CasebookMarkdownReader(MarkdownReader):
         metadata["contents"] = headings.contents(toc_tokens, metadata.get("callouts", ()), content)
         return Converted(content, meta, formatted, metadata, problems, header, words, read, unreadable)
 
+    def _first_values(self, md_meta, lines):
+        """Markdown's header ({key: [value per line]}) with each key's first occurrence
+        only (the others reported on their line; Pelican would take a list, which no
+        field expects, or join them), its lines joined by spaces but in formatted
+        fields (the summary), which Markdown converts line by line."""
+        meta, problems = {}, []
+        repeated = repeated_keys(lines)
+        fields = self.settings["FORMATTED_FIELDS"]
+        for key, values in md_meta.items():
+            if key in repeated:
+                (first_line, written, count), others = repeated[key]
+                values = values[:count]
+                problems += [(line, repeated_key_message(written, first_line, " ".join(values))) for line in others]
+            meta[key] = values if key in fields or len(values) < 2 else [" ".join(v for v in values if v)]
+        return meta, problems
+
     @staticmethod
     def _metadata_problems(policy, meta, header, formatted):
         """(line, message) for forbidden HTML in the metadata, as written or
@@ -206,8 +361,8 @@ class CasebookMarkdownReader(MarkdownReader):
 
     def assemble(self, source_path, converted: Converted):
         """Content and metadata objects from a conversion (this process's or a worker's)."""
-        self._problems = list(converted.problems)
-        self._meta = converted.header
+        self._reading(converted.header)
+        self._problems += converted.problems
         metadata = dict(converted.metadata)
         metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
         self._check_required(metadata, source_path, report=not converted.unreadable)
@@ -220,64 +375,9 @@ class CasebookMarkdownReader(MarkdownReader):
         if "modified" in converted.header and metadata.get("modified", compat.DISCARD) is not compat.DISCARD:
             # Pelican also sets "modified" to the file's time: "Updated" shows only the written one
             metadata["updated"] = metadata["modified"]
-        metadata[METADATA_KEY] = self._problems or ()  # one empty tuple for the many files without any
+        metadata[METADATA_KEY] = self._read() or ()  # one empty tuple for the many files without any
         incremental.record_in(metadata, converted.read)
         return converted.content, metadata
-
-    def process_metadata(self, name, value):
-        if name == "title":
-            return typographic(super().process_metadata(name, value))
-        if name == "companies":
-            return self._with_urls(name, [Company(c, self.settings) for c in ensure_metadata_list(value)])
-        if name in LABEL_KINDS:
-            return self._with_urls(name, super().process_metadata(name, value))
-        if name in ("date", "modified"):
-            try:
-                return super().process_metadata(name, value)
-            except (ValueError, OverflowError):
-                self._problem(name, f"{name.title()} {value!r} is not a real date: use YYYY-MM-DD")
-                return compat.DISCARD
-        if name == "status":
-            return self._status(value)
-        if name == "slug" and not value.strip():
-            self._problem("slug", "'Slug:' is empty: write one (letters, digits, '-') or remove the line")
-            return compat.DISCARD
-        if name == "slug" and (re.search(r"[/\\]", value) or value.strip() in (".", "..")):
-            self._problem("slug", f"Slug {value!r} must be one part of a URL (letters, digits, '-'): "
-                                  "remove the '/'")
-            return compat.DISCARD
-        if name == "slug" and URL_UNSAFE_RE.search(value.strip()):
-            fixed = slugify(value, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-            if not fixed.strip("-"):
-                self._problem("slug", f"Slug {value!r} has no letter or digit to make a URL from: "
-                                      "write one (letters, digits, '-') or remove the line")
-                return compat.DISCARD
-            self._problem("slug", f"Slug {value!r} cannot be part of a URL as written (spaces, quotes, "
-                                  f"'#', '?'...): write 'Slug: {fixed}' (used meanwhile)")
-            return fixed
-        return super().process_metadata(name, value)
-
-    def _with_urls(self, name, value):
-        """``value`` (a label or a list of them: themes, companies...) without those
-        whose name makes no URL (no letter or digit), each reported: Pelican would
-        give it an empty slug, and its page the URL of the site's list of them."""
-        labels = value if isinstance(value, list) else [value]
-        kept = []
-        for label in labels:
-            if isinstance(label, URLWrapper) and not compat.label_slug(label).strip("-"):
-                self._problem(name, f"{LABEL_KINDS[name]} {label.name!r} has no letter or digit to make its "
-                                    "page's URL from: rename it (left out until then)")
-            else:
-                kept.append(label)
-        if isinstance(value, list):
-            return kept or compat.DISCARD
-        return value if kept else compat.DISCARD
-
-    def _status(self, value):
-        status, message = check_status(value)
-        if message:
-            self._problem("status", message)
-        return status
 
     # -- checks ----------------------------------------------------------
     def _check_required(self, metadata, source_path, report=True):
@@ -289,9 +389,6 @@ class CasebookMarkdownReader(MarkdownReader):
         if (report and "date" not in metadata and "date" not in self._meta and not self._is_page(source_path)
                 and "date" not in path_metadata(source_path, self.settings)):
             self._problems.append((1, "missing 'Date:' in the metadata header (YYYY-MM-DD)"))
-
-    def _problem(self, key, message):
-        self._problems.append((self._meta.get(key, (1, ""))[0], message))
 
     # -- helpers -----------------------------------------------------------
 
@@ -315,29 +412,51 @@ class CasebookMarkdownReader(MarkdownReader):
         return slugify(stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 
-class OtherFormats:
+class OtherFormats(CheckedMetadata):
     """Pelican's reST and HTML readers, checked and completed as our Markdown reader is:
-    a missing title or date is a ``path:line`` problem (vanilla Pelican drops such a post;
+    their metadata processed by the same code (:class:`CheckedMetadata`: companies,
+    dates, statuses, slugs...), a key given twice reported (the first one used), a
+    missing title or date is a ``path:line`` problem (vanilla Pelican drops such a post;
     with DEFAULT_DATE = "fs" it would be published silently), and the plain-text excerpt,
     lead summary, code flag and reading time are recorded the same way, and the
     site's HTML policy holds as for Markdown (problems located, HTML cleaned)."""
 
     _content_folder = CasebookMarkdownReader._content_folder
     _is_page = CasebookMarkdownReader._is_page
+    _repeated: frozenset = frozenset()
+
+    def process_metadata(self, name, value):
+        if isinstance(value, list) and name in self._repeated:  # HTML: <meta> given twice, as a list
+            value = value[0]
+        return super().process_metadata(name, value)
 
     def read(self, source_path):
-        content, metadata = super().read(source_path)
-        problems = list(metadata.get(METADATA_KEY, ()))
-        # the site's HTML policy holds for every format: found on its source line, then cleaned
-        policy = html_policy.policy_for(self.settings)
         with pelican_open(source_path) as text:
             lines = text.split("\n")
+        header, repeated = {}, []
+        for number, key, written, value in self.metadata_lines(text):
+            if key in header:
+                repeated.append((number, written, key))
+            else:
+                header[key] = (number, value)
+        self._repeated = frozenset(key for _n, _w, key in repeated)
+        self._reading(header)
+        for number, written, key in repeated:
+            first_line, value = header[key]
+            self._problems.append((number, f"{written} is given again (first on line {first_line}): "
+                                           f"the first one, {value!r}, is used; remove the other"))
+        self._problems += without_control_characters(text)[1]
+        try:
+            content, metadata = super().read(source_path)
+        finally:
+            problems = list(self._read()) + self._markup_problems()
+        content = _without_controls(content)
+        if isinstance(metadata.get("title"), str):
+            metadata["title"] = _without_controls(metadata["title"])
+        problems += list(metadata.get(METADATA_KEY, ()))
+        # the site's HTML policy holds for every format: found on its source line, then cleaned
+        policy = html_policy.policy_for(self.settings)
         problems += html_policy.locate(policy.find(content), lines)
-        if "status" in metadata:
-            metadata["status"], message = check_status(metadata["status"])
-            if message:
-                line = next((n for n, text in enumerate(lines, 1) if re.match(r"\s*:?status:", text, re.I)), 1)
-                problems.append((line, message))
         content = policy.clean(content)
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = policy.clean(metadata["summary"])
@@ -345,7 +464,7 @@ class OtherFormats:
             problems.append((1, "missing title in the metadata"))
             stem = os.path.splitext(os.path.basename(source_path))[0]
             metadata["title"] = stem.replace("-", " ").replace("_", " ").capitalize()
-        if ("date" not in metadata and not self._is_page(source_path)
+        if ("date" not in metadata and "date" not in header and not self._is_page(source_path)
                 and "date" not in path_metadata(source_path, self.settings)):
             problems.append((1, "missing date in the metadata (YYYY-MM-DD)"))
         given = metadata.get("summary")
@@ -355,13 +474,106 @@ class OtherFormats:
         metadata["word_count"] = words
         metadata["reading_minutes"] = reading_minutes(words)
         metadata["modified_given"] = "modified" in metadata
-        metadata[METADATA_KEY] = tuple(problems)
+        metadata[METADATA_KEY] = tuple(sorted(problems))
         return content, metadata
+
+    @staticmethod
+    def metadata_lines(text: str):
+        """(line, key, the key as written, value) of each metadata field of the source."""
+        raise NotImplementedError
+
+    def _markup_problems(self) -> list:
+        return []
+
+
+class _QuietTranslator(PelicanHTMLTranslator):
+    """Docutils' messages are the author's mistakes, reported with their line, not boxes
+    on the page; the text they point at is shown as written."""
+
+    def visit_system_message(self, node):
+        raise docutils.nodes.SkipNode
+
+    def visit_problematic(self, node):
+        self.body.append(self.encode(node.astext()))
+        raise docutils.nodes.SkipNode
+
+
+class _CollectingWriter(PelicanHTMLWriter):
+    """Pelican's HTML writer, which also hands docutils' messages (warnings and
+    errors, kept in the document) to ``found``."""
+
+    def __init__(self, found: list):
+        super().__init__()
+        self.translator_class = _QuietTranslator
+        self.found = found
+
+    def translate(self):
+        for message in self.document.findall(docutils.nodes.system_message):
+            text = message.children[0].astext() if message.children else ""
+            self.found.append((message.get("line") or 1, message["type"].lower(), text))
+        super().translate()
 
 
 class CasebookRstReader(OtherFormats, RstReader):
-    pass
+    FIELD_RE = re.compile(r"^:([^:\s][^:]*):(?:\s+(.*)|$)")
+
+    @classmethod
+    def metadata_lines(cls, text):
+        for number, line in enumerate(text.split("\n"), 1):
+            m = cls.FIELD_RE.match(line)
+            if m:
+                yield number, m.group(1).strip().lower(), f":{m.group(1)}:", (m.group(2) or "").strip()
+
+    def __init__(self, settings):
+        # docutils' warnings and errors do not stop the file (Pelican's halt_level 2 drops
+        # it with a traceback): they stay in the document, to be reported
+        user = settings.get("DOCUTILS_SETTINGS") or {}
+        super().__init__({**settings, "DOCUTILS_SETTINGS": {**user, "halt_level": 5, "report_level": 2}})
+        self._docutils_messages: list = []
+        self.writer_class = lambda: _CollectingWriter(self._docutils_messages)
+
+    def read(self, source_path):
+        self._docutils_messages.clear()
+        return super().read(source_path)
+
+    def _markup_problems(self) -> list:
+        return [(line, f"reStructuredText {kind}: {text.rstrip('.')}: fix the markup")
+                for line, kind, text in self._docutils_messages]
+
+
+class _HeadFields(HTMLParser):
+    """The <title> and <meta name> of an HTML story, with their lines."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self._title = None
+
+    def handle_data(self, data):
+        if self._title is not None:
+            self._title += data
+
+    def handle_endtag(self, tag):
+        if tag == "title" and self._title is not None:
+            self.found.append((self._title_line, "title", "<title>", self._title.strip()))
+            self._title = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        line = self.getpos()[0]
+        if tag == "title":
+            self._title, self._title_line = "", line
+        elif tag == "meta" and attrs.get("name"):
+            name = attrs["name"].strip().lower()
+            value = attrs.get("content") or attrs.get("contents") or ""
+            # keywords are tags, as Pelican's reader reads them
+            self.found.append((line, "tags" if name == "keywords" else name, f'<meta name="{attrs["name"]}">', value))
 
 
 class CasebookHTMLReader(OtherFormats, HTMLReader):
-    pass
+    @staticmethod
+    def metadata_lines(text):
+        parser = _HeadFields()
+        parser.feed(text)
+        parser.close()
+        return parser.found

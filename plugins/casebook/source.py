@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 
 import yaml
+from markdown.extensions.meta import END_RE, META_MORE_RE, META_RE
 from pelican.readers import parse_path_metadata
 
 HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+#: the characters XML 1.0, and so a feed, cannot carry (feedgenerator refuses them with
+#: "Control characters are not supported in XML 1.0"): C0 controls but tab, LF and CR
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 LINK_RE = re.compile(r"\{(filename|static|attach)\}([^)\s\"'#?>]+)")
 
 
@@ -23,6 +26,7 @@ def metadata_header(lines):
 
     An indented line continues the previous key's value (Markdown's meta syntax,
     e.g. a multi-line ``Summary:``); the value is the lines joined by spaces.
+    A key given twice keeps its first line and value (see :func:`repeated_keys`).
     """
     meta = {}
     key = None
@@ -32,7 +36,10 @@ def metadata_header(lines):
         m = HEADER_LINE_RE.match(line)
         if m:
             key = m.group(1).lower()
-            meta[key] = (index + 1, m.group(2).strip())
+            if key in meta:
+                key = None  # a repeated key: its value is not the one used
+            else:
+                meta[key] = (index + 1, m.group(2).strip())
         elif line.startswith((" ", "\t")):
             if key is not None:
                 first, value = meta[key]
@@ -40,6 +47,48 @@ def metadata_header(lines):
         else:
             return meta, index
     return meta, len(lines)
+
+
+def repeated_keys(lines):
+    """Keys of a "Key: value" header given more than once, as Python-Markdown's meta
+    extension reads the header (its own patterns): ``{key: (first, repeats)}`` with
+    ``first`` the first occurrence's ``(line, key as written, number of values)`` (a
+    value continued on indented lines has one value per line) and ``repeats`` the
+    lines of the others."""
+    seen, key = {}, None
+    for index, line in enumerate(lines):
+        m = META_RE.match(line)
+        if not line.strip() or END_RE.match(line):
+            break
+        if m:
+            key = m.group("key").lower().strip()
+            seen.setdefault(key, []).append([index + 1, m.group("key"), 1])
+        elif key and META_MORE_RE.match(line):
+            seen[key][-1][2] += 1
+        else:
+            break
+    return {key: (tuple(found[0]), [line for line, _written, _count in found[1:]])
+            for key, found in seen.items() if len(found) > 1}
+
+
+def repeated_key_message(written, first_line, value) -> str:
+    return (f"'{written}:' is given again (first on line {first_line}): the first one, "
+            f"{value!r}, is used; remove the other")
+
+
+def without_control_characters(text: str) -> tuple[str, list]:
+    """(text, problems): the text without the control characters no page or feed may
+    hold (invisible, usually pasted by accident), each line holding some reported."""
+    if not CONTROL_RE.search(text):
+        return text, []
+    problems = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = sorted(set(CONTROL_RE.findall(line)))
+        if found:
+            names = ", ".join(f"U+{ord(c):04X}" for c in found)
+            problems.append((number, f"control character {names} removed (invisible, and not allowed in "
+                                     "a page or feed): check the text around it"))
+    return CONTROL_RE.sub("", text), problems
 
 
 def path_metadata(source_path, settings) -> dict:
@@ -89,16 +138,28 @@ def read_text(source_path) -> tuple[str, list, bool]:
         return "", [(1, "this is not a text file (it holds binary data): "
                            "only Markdown stories belong here; move the file out of content/")], True
     try:
-        return raw.decode("utf-8-sig"), [], False
+        text, problems = raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         message = (f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read): "
                    "save it with the UTF-8 encoding")
-        return raw.decode("utf-8-sig", errors="replace"), [(line, message)], False
+        text, problems = raw.decode("utf-8-sig", errors="replace"), [(line, message)]
+    text, controls = without_control_characters(text)
+    return text, sorted(problems + controls), False
 
 
 YAML_FENCE_RE = re.compile(r"^---\s*$")
 YAML_END_RE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+class TextLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with every plain scalar kept as the text it is: metadata is
+    text, so ``title: Yes``, ``tags: [empathy, no]``, ``companies: [Off]``, ``tags: [null]``
+    and ``title: 1.10`` read as written (YAML 1.1 would make them True, False, None and
+    1.1), and a date is read by the same code as a ``Date:`` line (``2025-02-30`` is
+    reported, not turned into an exception)."""
+
+    yaml_implicit_resolvers = {}  # noqa: RUF012 (PyYAML's class attribute, emptied)
 
 
 def yaml_front_matter(lines):
@@ -107,7 +168,8 @@ def yaml_front_matter(lines):
     None when there is none; else (meta, header, end, problems): ``meta`` in the
     shape Markdown's meta extension gives ({key: [value]}), or None when the
     block cannot be read; ``header`` as :func:`metadata_header` gives it; ``end``
-    the index of the first line after the closing ``---``.
+    the index of the first line after the closing ``---``. A key given twice is
+    reported on its second line; the first value is used, as in a "Key: value" header.
     """
     if not lines or not YAML_FENCE_RE.match(lines[0]):
         return None
@@ -119,9 +181,17 @@ def yaml_front_matter(lines):
     for index in range(1, end):
         m = HEADER_LINE_RE.match(lines[index])
         if m:
-            header[m.group(1).lower()] = (index + 1, m.group(2).strip())
+            header.setdefault(m.group(1).lower(), (index + 1, m.group(2).strip()))
+    loader = TextLoader("\n".join(lines[1:end]))
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        node = loader.get_single_node()
+        if node is not None and not isinstance(node, yaml.MappingNode):
+            return None, header, end + 1, [(2, "YAML front matter must be 'key: value' lines "
+                                             "(e.g. 'title: ...', 'tags: [empathy, follow-up]')")]
+        pairs = []
+        for key_node, value_node in node.value if node is not None else ():
+            pairs.append((key_node.start_mark.line + 2, loader.construct_object(key_node, deep=True),
+                          loader.construct_object(value_node, deep=True)))
     except yaml.YAMLError as error:
         # the context (e.g. where an unclosed list opened) is where the author looks
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -130,24 +200,23 @@ def yaml_front_matter(lines):
         reason = reason or "not valid YAML"
         return None, header, end + 1, [(line, f"YAML front matter cannot be read ({reason}): "
                                             "fix it, or write the metadata as 'Key: value' lines")]
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return None, header, end + 1, [(2, "YAML front matter must be 'key: value' lines "
-                                         "(e.g. 'title: ...', 'tags: [empathy, follow-up]')")]
-    meta, problems = {}, []
-    for key, value in data.items():
+    finally:
+        loader.dispose()
+    meta, header, problems = {}, {}, []
+    for line, key, value in pairs:
         name = str(key).lower()
-        line = header.get(name, (2, ""))[0]
-        if value is None:
+        if name in header:
+            first_line, first_value = header[name]
+            problems.append((line, repeated_key_message(key, first_line, first_value)))
             continue
         if isinstance(value, dict):
+            header[name] = (line, "")
             problems.append((line, f"YAML key {key!r} holds a mapping: give it a text or a list"))
             continue
         items = value if isinstance(value, list) else [value]
-        text = ", ".join(item.isoformat() if isinstance(item, date) else str(item) for item in items)
+        text = ", ".join(str(item) for item in items)
         meta[name] = [text]
-        header.setdefault(name, (line, text))
+        header[name] = (line, text)
     return meta, header, end + 1, problems
 
 
