@@ -9,7 +9,13 @@ disk): every build then failed until ``make clean``. Here:
   reads every file again instead of failing;
 * the readers' cache is saved to a temporary file that replaces the old one
   only once complete (``os.replace``), so a reader never sees half a file
-  (``compat.keep_cache_packed``: it needs Pelican's private cache fields).
+  (``compat.keep_cache_packed``: it needs Pelican's private cache fields);
+* a story given back by the cache has its relative links made again against
+  the files that exist now (:func:`refresh_links`), as the reader makes them,
+  and a ``{static}`` link to a file deleted since is no file to copy
+  (:func:`forget_missing_static_files`: Pelican would stop with a traceback
+  looking it up). Its links are checked like any story's (``casebook.links``),
+  so a build reports the same mistakes with the cache or without.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+
+from . import imported
+from .source import LINKS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +71,28 @@ def discard_damaged(settings) -> None:
                 os.unlink(entry.path)
             except OSError:
                 pass
+
+
+def refresh_links(text: str, metadata: dict, source_path: str, settings) -> str:
+    """A cached body's relative links as the reader would make them now (a
+    link to a content file added since becomes a ``{static}``/``{filename}``
+    link); ``text`` itself when it has none. Only stories whose recorded links
+    (``source.LINKS_KEY``) hold a relative one are looked through."""
+    records = metadata.get(LINKS_KEY) if isinstance(metadata, dict) else None
+    if not records or not any(kind == "" for _line, kind, _target in records):
+        return text
+    refreshed = imported.site_relative_links(text, source_path, settings["PATH"])
+    return text if refreshed == text else refreshed
+
+
+def forget_missing_static_files(generator) -> None:
+    """On ``page_generator_finalized``, the last before the static files are
+    read: a ``{static}``/``{attach}`` link to a file that does not exist is
+    not a file to copy (Pelican would stop with ``FileNotFoundError`` reading
+    it). The link is reported and made a plain one (``casebook.links``)."""
+    linked = generator.context.get("static_links")
+    if not linked:
+        return
+    root = generator.settings["PATH"]
+    gone = {path for path in linked if not os.path.isfile(os.path.join(root, path))}
+    linked -= gone

@@ -13,9 +13,11 @@ Nothing else in the project touches a private Pelican name.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import os
 import pickle
+import re
 import types
 import zlib
 
@@ -117,7 +119,7 @@ def has_body(content: Content) -> bool:
 #: attributes of a content object that hold the build rather than the content
 #: (``_context``: the shared context; ``_content``: the body as read; a packed
 #: body's reader and static links, see :func:`pack_body`)
-CONTENT_INTERNALS = frozenset({"_context", "_content", "_get_content", "get_static_links"})
+CONTENT_INTERNALS = frozenset({"_context", "_content", "_get_content", "get_static_links", "_link_replacer"})
 
 #: bodies shorter than this stay as they are: packing saves little on them
 PACK_MIN_CHARS = 2048
@@ -206,6 +208,45 @@ def forget_rendered_content(content: Content) -> None:
     releases it, and on a large site those copies are most of the memory that
     grows while pages are written. A later ``get_content`` makes it again."""
     content.get_content.cache.pop((content, content.get_siteurl()), None)
+
+
+class DroppedLinks:
+    """A content's ``_link_replacer`` that takes out the links it cannot
+    resolve (see :func:`drop_links`) and leaves every other to Pelican's."""
+
+    __slots__ = ("content", "links")
+
+    def __init__(self, content: Content, links):
+        self.content = content
+        self.links = frozenset(links)
+
+    def __call__(self, siteurl: str, m) -> str:
+        placeholder = _PLACEHOLDER_RE.match(m.group("path"))
+        key = (placeholder.group(1), placeholder.group(2)) if placeholder else None
+        if key not in self.links and (key is None or (key[0], html.unescape(key[1])) not in self.links):
+            return type(self.content)._link_replacer(self.content, siteurl, m)
+        if key[0] in ("static", "attach"):  # as the reader leaves a missing file: a plain relative link
+            return "".join((m.group("markup"), m.group("quote"), m.group("value"), m.group("quote")))
+        # the attribute goes, the element and its text stay
+        return _LINK_ATTRIBUTE_END_RE.sub("", m.group("markup"))
+
+
+_PLACEHOLDER_RE = re.compile(r"^[{|](\w*)[|}](.*)$", re.S)
+_LINK_ATTRIBUTE_END_RE = re.compile(r"\s+[\w-]+\s*=\s*$")
+
+
+def drop_links(content: Content, links) -> None:
+    """Have ``content`` take out its intrasite links ``links`` (``(kind, target)``
+    as written after the placeholder) wherever it is shown: its body, its
+    summary, listings and feeds. Pelican resolves every such link of a content
+    in ``Content._link_replacer`` (called by ``_update_content``, behind the
+    public ``get_content`` and ``refresh_metadata_intersite_links``), and an
+    unresolvable one is left as written (``href="{filename}x.md"``) with a
+    warning; no public hook sees it. The instance's own attribute wins over
+    the class's method. Called before anything is shown (a shown body is
+    forgotten, to be made again)."""
+    content._link_replacer = DroppedLinks(content, links)
+    forget_rendered_content(content)
 
 
 # -- writing -------------------------------------------------------------------
@@ -346,9 +387,19 @@ def _cached_data(readers, source_path, default=None):
     if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], PackedBody):
         packed, metadata = data
         text = packed()
-        _unpacked[id(text)] = (text, packed)
-        return (text, metadata)
+        refreshed = _refresh(readers, text, metadata, source_path)
+        if refreshed is text:
+            _unpacked[id(text)] = (text, packed)
+        return (refreshed, metadata)
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], str):
+        return (_refresh(readers, data[0], data[1], source_path), data[1])
     return data
+
+
+def _refresh(readers, text, metadata, source_path):
+    from .cache import refresh_links  # casebook.cache imports nothing of Pelican's private API
+
+    return refresh_links(text, metadata, source_path, readers.settings)
 
 
 def is_cached(readers, source_path) -> bool:

@@ -27,19 +27,40 @@ LINK_ATTR_RE = re.compile(r"""(<(?:img|a|source|video|audio)\b[^>]*?\s(?:src|hre
 SOURCE_EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd", ".rst", ".html", ".htm"}
 
 
-def _local_file(ref: str, source_path: str, content_root: str) -> str | None:
-    """The content file a relative reference names, relative to the content root."""
+def _candidates(ref: str, source_path: str, content_root: str):
+    """The content files a relative reference may name, in the order they are
+    looked for, relative to the content root (whether they exist or not)."""
     parts = urlsplit(ref)
     if parts.scheme or parts.netloc or not parts.path or ref.startswith(("/", "#", "{", "|", "?")):
-        return None
+        return
     path = unquote(parts.path)
     root = os.path.realpath(content_root)
     # as on a vanilla site (pages at the root) first, then next to the source file
     for base in (root, os.path.dirname(os.path.realpath(source_path))):
         full = os.path.realpath(os.path.join(base, path))
-        if full.startswith(root + os.sep) and os.path.isfile(full):
-            return os.path.relpath(full, root).replace(os.sep, "/")
-    return None
+        if full.startswith(root + os.sep):
+            yield full, os.path.relpath(full, root).replace(os.sep, "/")
+
+
+def local_file(ref: str, source_path: str, content_root: str) -> str | None:
+    """The content file a relative reference names, relative to the content root."""
+    return next((relative for full, relative in _candidates(ref, source_path, content_root)
+                 if os.path.isfile(full)), None)
+
+
+def placeholder(ref: str, target: str) -> tuple[str, str]:
+    """(kind, target) of the intrasite link a relative ``ref`` naming the content
+    file ``target`` becomes: ``{filename}`` for a source file, else ``{static}``."""
+    parts = urlsplit(ref)
+    kind = "filename" if os.path.splitext(target)[1].lower() in SOURCE_EXTENSIONS else "static"
+    suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return kind, f"/{target}{suffix}"
+
+
+def placeholders(ref: str, source_path: str, content_root: str) -> set[tuple[str, str]]:
+    """Every intrasite link ``ref`` may have become when it was read (the file it
+    named may be gone since): what to take out of a cached body."""
+    return {placeholder(ref, relative) for _full, relative in _candidates(ref, source_path, content_root)}
 
 
 def site_relative_links(html: str, source_path: str, content_root: str) -> str:
@@ -48,13 +69,11 @@ def site_relative_links(html: str, source_path: str, content_root: str) -> str:
 
     def replace(m):
         ref = m.group(3)
-        target = _local_file(ref, source_path, content_root)
+        target = local_file(ref, source_path, content_root)
         if target is None:
             return m.group(0)
-        parts = urlsplit(ref)
-        kind = "filename" if os.path.splitext(target)[1].lower() in SOURCE_EXTENSIONS else "static"
-        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-        return f"{m.group(1)}{m.group(2)}{{{kind}}}/{target}{suffix}{m.group(2)}"
+        kind, link = placeholder(ref, target)
+        return f"{m.group(1)}{m.group(2)}{{{kind}}}{link}{m.group(2)}"
 
     return LINK_ATTR_RE.sub(replace, html)
 
@@ -88,4 +107,4 @@ def summary_fields(content: str, given: str | None, settings) -> dict:
     return {"summary_lead": bool(text) and not start.startswith(text)}
 
 
-__all__ = ["excerpt", "site_relative_links", "summary_fields"]
+__all__ = ["excerpt", "local_file", "placeholders", "site_relative_links", "summary_fields"]

@@ -30,6 +30,7 @@ from . import (
     highlight,
     html_policy,
     incremental,
+    links,
     memory,
     minify,
     parallel_write,
@@ -162,6 +163,7 @@ def report_problems(generators):
     anything is written: the readers' records, then URLs and stray files."""
     settings = generators[0].settings
     found = problems.collect(generators)
+    found += links.check(generators, settings)
     found += paths.check_urls(generators, settings)
     found += paths.loose_files(generators, settings)
     if settings["CASEBOOK_SHOW_PROBLEMS"]:
@@ -228,6 +230,10 @@ def on_callout_entries_ready(generator):
         article.related_callouts = related_callouts(article, generator.settings)
 
 
+def on_page_generator_finalized(generator):
+    cache.forget_missing_static_files(generator)  # the last step before static files are read
+
+
 def on_all_generators_finalized(generators):
     prefetch.stop()
     memory.freeze()  # everything is read; before a strict build may stop on the problems
@@ -265,6 +271,7 @@ def register():
     signals.article_generator_context.connect(on_content_read)
     signals.page_generator_context.connect(on_content_read)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.page_generator_finalized.connect(on_page_generator_finalized)
     callouts.entries_ready.connect(on_callout_entries_ready)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.content_written.connect(on_content_written)

@@ -52,14 +52,13 @@ from .anchors_ext import AuthorAnchorsExtension
 from .companies import Company
 from .problems import METADATA_KEY
 from .source import (
-    broken_link_problems,
+    LINKS_KEY,
+    link_records,
     metadata_header,
-    missing_link_targets,
     path_metadata,
     read_text,
     repeated_key_message,
     repeated_keys,
-    unlink_missing_static_files,
     without_control_characters,
     yaml_front_matter,
 )
@@ -284,12 +283,10 @@ class CasebookMarkdownReader(CheckedMetadata, MarkdownReader):
             # blank lines in place of the front matter keep callouts' line numbers
             content = md.convert("\n" * body_start + "\n".join(lines[body_start:]))
         toc_tokens = getattr(md, "toc_tokens", [])  # before the next document resets it
+        written = content  # its links as written, checked once everything is read (casebook.links)
         content = imported.site_relative_links(content, source_path, self.settings["PATH"])
         content = highlight.scroll_by_keyboard(content, highlight.code_class(self.settings))
         body = lines[body_start:]
-        missing = missing_link_targets(body, body_start, source_path, self.settings["PATH"])
-        problems += broken_link_problems(missing)
-        content = unlink_missing_static_files(content, missing)
         md_meta = dict(getattr(md, "Meta", {}))
         # the callouts extension's results travel in Meta, one value each
         records = md_meta.pop(callouts.RECORDS_KEY, [[]])[0]
@@ -326,6 +323,7 @@ class CasebookMarkdownReader(CheckedMetadata, MarkdownReader):
         read = incremental.read_record(self.settings, content, (meta, formatted, reading_minutes(words)), metadata)
         # its contents list: made from the body, so counted with it, not with what listings show
         metadata["contents"] = headings.contents(toc_tokens, metadata.get("callouts", ()), content)
+        metadata[LINKS_KEY] = link_records((written, *formatted.values()), lines)
         return Converted(content, meta, formatted, metadata, problems, header, words, read, unreadable)
 
     def _first_values(self, md_meta, lines):

@@ -7,8 +7,10 @@ with these.
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
+from urllib.parse import urlsplit
 
 import yaml
 from markdown.extensions.meta import END_RE, META_MORE_RE, META_RE
@@ -125,6 +127,60 @@ def broken_links(lines, offset, source_path, content_root):
     return broken_link_problems(missing_link_targets(lines, offset, source_path, content_root))
 
 
+#: where a story's links are kept in its metadata (and so in the content cache):
+#: ``(line, kind, target)`` for each, see :func:`link_records`
+LINKS_KEY = "casebook_links"
+#: a link attribute of an HTML element, as the reader's HTML holds it
+LINK_ATTRIBUTE_RE = re.compile(r"""<[a-zA-Z][^>]*?\s(?:href|src|poster)\s*=\s*(["'])(.*?)\1""")
+PLACEHOLDER_RE = re.compile(r"^[{|](\w*)[|}](.*)$", re.S)
+
+
+def link_records(htmls, lines) -> tuple:
+    """``(line, kind, target)`` for every link of a story's HTML (``htmls``: its
+    body and formatted fields such as the summary) that the site must check
+    once everything is read (:mod:`casebook.links`): each intrasite link
+    (``kind`` as written between the braces, even misspelt: ``filename``,
+    ``static``, ``tag``, ``filenam``...; ``target`` with its fragment) and each
+    relative link left as written (``kind`` ""). Only links that are in the
+    HTML count (a ``{filename}`` shown in a code block is text); each is
+    located on every source line (of ``lines``, the whole file) that spells
+    it, or line 1. Kept in the content cache, they are checked on every build
+    against the files and stories of that build."""
+    found = {}
+    for html in htmls:
+        if not html or "=" not in html:
+            continue
+        for m in LINK_ATTRIBUTE_RE.finditer(html):
+            ref = html_module.unescape(m.group(2)).strip()
+            placeholder = PLACEHOLDER_RE.match(ref)
+            if placeholder:
+                found.setdefault((placeholder.group(1), placeholder.group(2)), ref)
+            elif _relative_file_link(ref):
+                found.setdefault(("", ref), ref)
+    records = []
+    for (kind, target), spelled in found.items():
+        numbers = _lines_spelling(lines, spelled, target)
+        records.extend((number, kind, target) for number in numbers)
+    return tuple(sorted(records))
+
+
+def _relative_file_link(ref: str) -> bool:
+    parts = urlsplit(ref)
+    return bool(parts.path) and not (parts.scheme or parts.netloc or ref.startswith(("/", "#", "?", "{", "|")))
+
+
+def _lines_spelling(lines, spelled: str, target: str) -> list[int]:
+    """The numbers of the lines that hold a link, as written or as the reader
+    rewrote it (a relative link made ``{static}/images/x.png``); [1] when none does."""
+    path = urlsplit(target).path
+    for candidate in dict.fromkeys((spelled, target, path.lstrip("/"), os.path.basename(path))):
+        if candidate:
+            numbers = [n for n, line in enumerate(lines, start=1) if candidate in line]
+            if numbers:
+                return numbers
+    return [1]
+
+
 def read_text(source_path) -> tuple[str, list, bool]:
     """(text, problems, unreadable): the file as UTF-8 text (a BOM is dropped).
 
@@ -218,14 +274,3 @@ def yaml_front_matter(lines):
         meta[name] = [text]
         header[name] = (line, text)
     return meta, header, end + 1, problems
-
-
-def unlink_missing_static_files(html, missing):
-    """The HTML with each ``{static}``/``{attach}`` link of ``missing`` (from
-    :func:`missing_link_targets`) made a plain relative link: Pelican would
-    otherwise look the file up (its date, with ``DEFAULT_DATE = "fs"``) and
-    stop with a traceback. The link is reported as broken all the same."""
-    for _line, kind, target in missing:
-        if kind in ("static", "attach"):
-            html = html.replace(f"{{{kind}}}{target}", target)
-    return html
