@@ -91,9 +91,12 @@ def test_author_mistakes_are_recorded_with_their_line(source, line, message):
 
 
 def test_nested_and_unknown_callouts_render_but_are_not_indexed():
-    md, doc = convert("> [!tip] Unknown\n> b\n\n- x\n\n    > [!lesson] Deep\n    > b")
+    md, doc = convert("> [!tip] Unknown\n> b\n\n- x\n\n    > [!lesson] Deep\n    > b",
+                      index_href=lambda kind, anchor: f"/{kind}s/#{anchor}")
     assert md.callouts == []
     assert len(doc.select("aside.callout")) == 2
+    # no link to an entry that no index holds
+    assert not doc.select("a.callout-index")
 
 
 def test_callout_inside_code_is_left_alone():

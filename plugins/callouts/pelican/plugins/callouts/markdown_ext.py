@@ -250,7 +250,8 @@ class CalloutTreeprocessor(Treeprocessor):
 
         scope = getattr(md, "document_key", "")
         anchor = index_anchor(scope, callout_id)
-        heading, content = self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse)
+        heading, content = self._build(quote, kind, label, callout_id, anchor, title_el, body, collapse,
+                                       indexed=top_level)
         if top_level and kind in types:
             title_html = self._inner_html(heading)
             md.callouts.append(
@@ -268,7 +269,7 @@ class CalloutTreeprocessor(Treeprocessor):
                 )
             )
 
-    def _build(self, quote, kind, label, callout_id, anchor, title_el, body, collapse):
+    def _build(self, quote, kind, label, callout_id, anchor, title_el, body, collapse, indexed=True):
         tail = quote.tail
         quote.clear()
         quote.tail = tail
@@ -300,7 +301,7 @@ class CalloutTreeprocessor(Treeprocessor):
         self_link = etree.SubElement(links, "a", {"class": "callout-self", "href": f"#{callout_id}"})
         self_link.text = f"Link to this {label.lower()}"
         index_href = self.ext.getConfig("index_href")
-        if index_href and kind in self.ext.types:
+        if index_href and kind in self.ext.types and indexed:  # a nested callout is not indexed (reported)
             plural = self.ext.types[kind].get("plural", label + "s")
             self_link.tail = " "
             to_index = etree.SubElement(
