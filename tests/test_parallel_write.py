@@ -81,15 +81,44 @@ def test_messages_are_the_same_with_workers(tmp_path):
     write_corpus(6, tmp_path / "corpus")
     for path in (tmp_path / "corpus" / "pelican" / "stories").glob("*.md"):
         shutil.copy(path, content / "stories" / path.name)
-    # a link Pelican cannot resolve is reported while the page is rendered; the
-    # oldest story is the last page: a worker renders it
+    # the oldest story is the last page: a worker renders it
     (content / "stories" / "links-nowhere.md").write_text(
         "Title: Links nowhere\nDate: 1999-01-04\nTags: empathy\n\nSee [the other]({filename}nowhere.md).\n")
     one = build_messages(content, tmp_path / "one", ONE_CORE)
     workers = build_messages(content, tmp_path / "workers", WORKERS)
     assert one == workers
-    assert any("Unable to find 'nowhere.md'" in line for line in one)
+    assert any("links-nowhere.md:5: " in line and "nowhere.md" in line for line in one)
     assert sum(line.startswith("CONTENT/stories/") for line in one) >= 5  # authors' mistakes
+
+
+def test_what_a_worker_logs_while_rendering_is_logged_once_by_the_build(content, tmp_path, monkeypatch, caplog):
+    """A page's warnings, logged while it is rendered, reach the build's log
+    once, whichever process rendered it (a worker's log is replayed)."""
+    from jinja2.environment import Template
+
+    render = Template.render
+    current = {}
+
+    def warning_render(self, *args, **kwargs):
+        page = dict(*args, **kwargs).get("output_file", "")
+        if page.startswith("stories/"):
+            # named by build (Pelican logs a message once per process) and by the process that renders
+            logging.getLogger("tests.render").warning("%s %d %s", current["build"], os.getpid(), page)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(Template, "render", warning_render)
+    pages, processes = {}, {}
+    for name, settings in (("one", ONE_CORE), ("workers", WORKERS)):
+        current["build"] = name
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="tests.render"):
+            build(content, tmp_path / name, SITE_SEARCH_INDEX=False, **settings)
+        logged = [r.getMessage().split(" ") for r in caplog.records if r.name == "tests.render"]
+        pages[name] = sorted(page for _build, _pid, page in logged)
+        processes[name] = {pid for _build, pid, _page in logged}
+    assert len(pages["one"]) == 30 and len(set(pages["one"])) == 30
+    assert pages["workers"] == pages["one"]
+    assert len(processes["one"]) == 1 and len(processes["workers"]) == 3
 
 
 def test_a_worker_that_dies_leaves_its_pages_to_the_build(content, tmp_path, monkeypatch, caplog):
