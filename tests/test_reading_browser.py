@@ -152,21 +152,48 @@ def test_header_shows_whole_placeholder_and_key_hint_only_with_a_keyboard(contex
     assert text <= room, f"the 404 page's box cuts its placeholder at {width}px"
 
 
-@pytest.mark.parametrize("width", [320, 375])
-def test_phone_header_is_short_and_every_menu_link_is_reachable(context_for, served_real_site, width):
-    page = context_for(width, 800, **PHONE)
+@pytest.mark.parametrize("javascript", [True, False])
+@pytest.mark.parametrize("width, tallest", [(320, 150), (375, 120)])
+def test_phone_header_shows_every_menu_link_without_scrolling(context_for, served_real_site, width, tallest,
+                                                              javascript):
+    """The menu wraps: every link is in view as the page opens (no sideways strip to
+    discover, nothing hidden behind JavaScript), the colour picker covers none of them,
+    and the header stays short (two lines of menu at 375 px, three at 320 px)."""
+    page = context_for(width, 800, java_script_enabled=javascript, **PHONE)
     page.goto(served_real_site + STORY)
-    assert page.locator(".site-header").bounding_box()["height"] <= 120
+    assert page.locator(".site-header").bounding_box()["height"] <= tallest
+    menu = page.locator(".site-nav ul")
+    assert menu.evaluate("ul => ul.scrollWidth <= ul.clientWidth && getComputedStyle(ul).overflowX === 'visible'")
     links = page.locator(".site-nav a")
     assert links.count() >= 7
     for i in range(links.count()):
         link = links.nth(i)
-        link.scroll_into_view_if_needed()
         box = link.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0, link.inner_text()
+        assert box["height"] >= 24, "a target of 24 px at least"
+        # nothing covers it (the colour picker sits in the room left after the last link)
+        assert link.evaluate("a => { const r = a.getBoundingClientRect();"
+                             " return a.contains(document.elementFromPoint(r.left + 2, r.top + r.height / 2))"
+                             " && a.contains(document.elementFromPoint(r.right - 2, r.top + r.height / 2)); }"), \
+            link.inner_text()
+    scheme = page.locator(".scheme")
+    assert scheme.is_visible() == javascript
+    if javascript:
+        box = scheme.bounding_box()
+        assert box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     links.last.click()
     page.wait_for_url("**/about/")
+
+
+def test_desktop_menu_is_one_line_beside_nothing_else(context_for, served_real_site):
+    page = context_for(1280, 800)
+    page.goto(served_real_site + STORY)
+    tops = page.locator(".site-nav a").evaluate_all("els => els.map(a => Math.round(a.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1
+    search, scheme = page.locator(".site-search").bounding_box(), page.locator(".scheme").bounding_box()
+    assert abs(search["y"] - scheme["y"]) < 20 and scheme["y"] + scheme["height"] <= tops[0], \
+        "the colour picker stays beside the search box, above the menu"
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
