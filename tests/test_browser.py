@@ -149,7 +149,7 @@ def test_the_grid_scrolls_in_its_own_region_at_320px(browser, served_real_site):
     page = context.new_page()
     try:
         page.goto(served_real_site + "/themes/")
-        region = page.get_by_role("region", name=re.compile("Where takeaways and lessons come from"))
+        region = page.get_by_role("region", name=re.compile("Takeaways and lessons by theme and company"))
         region.focus()
         assert page.evaluate("document.activeElement.classList.contains('grid-scroll')")
         page.keyboard.press("ArrowRight")
@@ -161,3 +161,37 @@ def test_the_grid_scrolls_in_its_own_region_at_320px(browser, served_real_site):
         assert page.locator("article.entry").count() > 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("url", ["/themes/", "/companies/"])
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_grid_caption_and_note_wrap_within_the_screen(browser, served_real_site, url, width):
+    """The caption stays within its scrolling box (held at its left edge while the
+    table scrolls), the explanation is outside the box; neither is cut."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + url)
+        region = page.locator(".grid-scroll")
+        caption = page.locator("table.callout-grid caption")
+        note = page.locator(".grid-note")
+
+        def inside():
+            box, inner = region.bounding_box(), caption.bounding_box()
+            return box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+
+        assert inside()
+        note_box = note.bounding_box()
+        assert note_box["x"] >= 0 and note_box["x"] + note_box["width"] <= width
+        assert note.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert caption.evaluate("el => el.scrollWidth <= el.clientWidth")
+        if width < 1000:
+            assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table itself still scrolls"
+        region.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        assert inside()
+        # the theme (row) names stay in view while the columns scroll
+        header = page.locator("table.callout-grid tbody th").first.bounding_box()
+        assert header["x"] >= region.bounding_box()["x"] - 1
+    finally:
+        context.close()
+

@@ -167,20 +167,38 @@ def test_pagination_keeps_every_entry_reachable_and_pages_small(generated_site):
     assert any("/page/" in r["index_url"] for r in records(generated_site))
 
 
-def grid(output: Path, url: str) -> dict[tuple[str, str], tuple[list[int], str]]:
-    """(theme, company) -> ([takeaways, lessons], link) from a page's grid."""
+def grid_columns(output: Path, url: str) -> tuple[dict, dict, dict]:
+    """A page's grid as ({(theme, company): cell}, {theme: all-stories cell},
+    {theme: no-company cell}), each cell ([takeaways, lessons], link or None)."""
     table = soup(page(output, url)).select_one("table.callout-grid")
-    assert table.caption and table.find_parent(attrs={"role": "region"})["tabindex"] == "0"
-    companies = [th.get_text() for th in table.select("thead th")][1:]
-    found = {}
+    region = table.find_parent(attrs={"role": "region"})
+    assert table.caption and region["tabindex"] == "0" and region["aria-labelledby"] == table.caption["id"]
+    headers = table.select("thead th")
+    assert headers[1].get_text() == "All stories" and "grid-all" in headers[1]["class"]
+    columns = [("company", th.get_text()) if "grid-company" in th["class"] else ("unnamed", None)
+               if "grid-unnamed" in th["class"] else ("all", None) for th in headers[1:]]
+    companies, totals, unnamed = {}, {}, {}
     for row in table.select("tbody tr"):
         theme = row.select_one("th").get_text()
-        for company, cell in zip(companies, row.select("td"), strict=True):
+        for (kind, company), cell in zip(columns, row.select("td"), strict=True):
+            numbers = [int(n) for n in re.findall(r"\d+", cell.get_text(" "))]
+            if not numbers:
+                assert cell.get_text(strip=True) == "none"
+                continue
             link = cell.select_one("a")
-            if link:
-                numbers = [int(n) for n in re.findall(r"\d+", link.get_text(" "))]
-                found[theme, company] = (numbers, path_of(link["href"]))
-    return found
+            found = (numbers, path_of(link["href"]) if link else None)
+            {"company": companies, "all": totals, "unnamed": unnamed}[kind][
+                (theme, company) if kind == "company" else theme] = found
+    return companies, totals, unnamed
+
+
+def grid(output: Path, url: str) -> dict[tuple[str, str], tuple[list[int], str]]:
+    """(theme, company) -> ([takeaways, lessons], link) from a page's grid."""
+    return grid_columns(output, url)[0]
+
+
+def capitalised(tag: str) -> str:
+    return tag[:1].upper() + tag[1:]
 
 
 def test_the_theme_company_grid_counts_match_the_export_and_link_to_them(site):
@@ -188,7 +206,7 @@ def test_the_theme_company_grid_counts_match_the_export_and_link_to_them(site):
     for r in records(site):
         for tag in r["tags"]:
             for company in r["companies"]:
-                counts = expected.setdefault((tag[:1].upper() + tag[1:], company), [0, 0])
+                counts = expected.setdefault((capitalised(tag), company), [0, 0])
                 counts[0 if r["type"] == "takeaway" else 1] += 1
     for url in ("themes/", "companies/"):
         found = grid(site, url)
@@ -196,8 +214,44 @@ def test_the_theme_company_grid_counts_match_the_export_and_link_to_them(site):
     for (theme, company), (numbers, link) in found.items():
         entries, _ = follow(site, link)
         wanted = sorted(record_key(r) for r in records(site) if company in r["companies"]
-                        and theme in {t[:1].upper() + t[1:] for t in r["tags"]})
+                        and theme in {capitalised(t) for t in r["tags"]})
         assert sorted(key(e) for e in entries) == wanted and sum(numbers) == len(wanted)
+
+
+def test_no_theme_row_looks_empty_the_grid_counts_every_callout_of_each_theme(site):
+    """Beside the companies, each theme's row gives all its callouts (linking to its
+    playbook chapter, which lists exactly those) and those of its stories that name no
+    company (no link: no page lists only those), matching callouts.json."""
+    totals, unnamed = {}, {}
+    for r in records(site):
+        for tag in r["tags"]:
+            index = 0 if r["type"] == "takeaway" else 1
+            totals.setdefault(capitalised(tag), [0, 0])[index] += 1
+            if not r["companies"]:
+                unnamed.setdefault(capitalised(tag), [0, 0])[index] += 1
+    for url in ("themes/", "companies/"):
+        _, found_totals, found_unnamed = grid_columns(site, url)
+        assert {k: v[0] for k, v in found_totals.items()} == totals
+        assert {k: v[0] for k, v in found_unnamed.items()} == unnamed
+        assert all(link is None for _, link in found_unnamed.values())
+        header = soup(page(site, url)).select_one("table.callout-grid thead th.grid-unnamed")
+        assert (header is not None) == bool(unnamed), "a No company column only when some story names none"
+    for theme, (numbers, link) in found_totals.items():
+        entries, _ = follow(site, link)
+        wanted = sorted(record_key(r) for r in records(site) if theme in {capitalised(t) for t in r["tags"]})
+        assert sorted(key(e) for e in entries) == wanted and sum(numbers) == len(wanted), theme
+    # every row has something to show: its total
+    table = soup(page(site, "themes/")).select_one("table.callout-grid")
+    assert len(found_totals) == len(table.select("tbody tr"))
+
+
+def test_the_grid_explains_itself_outside_its_scrolling_region(real_site):
+    document = soup(page(real_site, "themes/"))
+    table = document.select_one("table.callout-grid")
+    note = document.find(id=table["aria-describedby"])
+    assert note is not None and not note.find_parent(attrs={"role": "region"})
+    assert "All stories" in note.get_text() and "No company" in note.get_text()
+    assert len(table.caption.get_text()) < 60, "a short caption; the explanation is the note"
 
 
 def test_company_pages_list_their_callouts_by_theme(basic_site):

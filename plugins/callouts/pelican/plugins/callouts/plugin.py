@@ -265,6 +265,17 @@ class Summary:
     examples: list
 
 
+@dataclass(eq=False)
+class GridRow:
+    """One theme's row of the theme × company grid. Each cell: (link or None,
+    (type, count) pairs, weight 1-4), or None where there is nothing."""
+
+    tag: object
+    cells: list  # one per company, in the grid's order
+    unnamed: tuple | None  # from the theme's stories that name no company (no page lists only those)
+    total: tuple  # every callout on the theme, linking to its playbook chapter
+
+
 class CalloutsGenerator(Generator):
     """The collections, overviews, playbook, JSON and feed. Its templates come
     from the site's theme; a template the theme lacks comes from the plugin's own
@@ -422,18 +433,45 @@ class CalloutsGenerator(Generator):
         for (company, _tag), pair in self.pairs.items():
             companies.setdefault(company, []).append(summary(pair))
         context["callouts_by_company"] = {c.name: by_count(s) for c, s in companies.items()}
+        context["callout_grid"] = self.grid(companies)
+
+    def grid(self, companies) -> dict:
+        """The theme × company grid: for each theme (a GridRow), its callouts from each
+        company's stories, from its stories that name no company, and in all (its
+        playbook chapter), so a theme whose stories name no company does not look empty.
+        A story naming two companies counts under each, and once in all."""
+        types = self.types
+
+        def counts(entries):
+            found = {}
+            for entry in entries:
+                found[entry.type.name] = found.get(entry.type.name, 0) + 1
+            return tuple((t, found.get(t.name, 0)) for t in types)
+
+        def weight(size, most):
+            """a cell's weight on the grid: 1 to 4, by its share of the largest cell"""
+            return -(-4 * size // most)
+
         tags = sorted(self.chapters, key=lambda tag: tag.name.lower())
         columns = sorted(companies, key=lambda c: c.name.lower())
-        most = max((len(pair.entries) for pair in self.pairs.values()), default=1)
+        unnamed = {tag: [e for e in self.chapters[tag].entries if not getattr(e.article, "companies", None)]
+                   for tag in tags}
+        most = max([len(pair.entries) for pair in self.pairs.values()]
+                   + [len(entries) for entries in unnamed.values()] + [1])
+        most_in_all = max([len(chapter.entries) for chapter in self.chapters.values()] + [1])
         rows = []
         for tag in tags:
             cells = []
             for company in columns:
                 pair = self.pairs.get((company, tag))
-                # its weight on the grid: 1 to 4, by its share of the largest cell
-                cells.append((pair.url, pair.counts(types), -(-4 * len(pair.entries) // most)) if pair else None)
-            rows.append((tag, cells))
-        context["callout_grid"] = {"types": types, "companies": columns, "rows": rows}
+                cells.append((pair.url, pair.counts(types), weight(len(pair.entries), most)) if pair else None)
+            chapter, none_named = self.chapters[tag], unnamed[tag]
+            rows.append(GridRow(
+                tag, cells,
+                (None, counts(none_named), weight(len(none_named), most)) if none_named else None,
+                (chapter.url, chapter.counts(types), weight(len(chapter.entries), most_in_all))))
+        return {"types": types, "companies": columns, "rows": rows,
+                "unnamed": any(unnamed.values())}
 
     # -- writing ---------------------------------------------------------------
     def generate_output(self, writer):
