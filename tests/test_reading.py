@@ -60,6 +60,13 @@ def test_contents_list_follows_every_storys_headings_and_callouts(real_site):
                     assert badge is None
                 assert li.get_text(" ", strip=True) == text, path
         assert inline.find_parent("article") is not None and "open" not in inline.attrs
+        # the side list comes right after the story's header in the page (keyboard order),
+        # before its text; it is no part of the story for search
+        header = document.select_one("article.story > header.story-head")
+        following = [t for t in header.find_next_siblings() if t.name not in ("span",)]
+        assert side.find_parent("div", class_="contents-rail") is following[0], path
+        assert following[1] is inline and following[2]["class"] == ["story-body"], path
+        assert side.get("data-pagefind-ignore") == "all"
     assert with_contents >= 3
 
 

@@ -45,6 +45,30 @@ def test_side_contents_marks_the_section_being_read(context_for, served_real_sit
         assert 0 <= box["y"] < 700
 
 
+def test_side_contents_is_reached_by_keyboard_right_after_the_story_heading(context_for, served_real_site):
+    """Tab goes from the story's header to its contents list, then into its text
+    (the list is not left for after every link of the story), though it is shown beside it."""
+    page = context_for(1280, 800)
+    page.goto(served_real_site + STORY)
+    where = ("() => { const a = document.activeElement;"
+             " return a.closest('.contents-side') ? 'contents' : a.closest('.story-body') ? 'body'"
+             " : a.closest('.story-head') ? 'head' : 'other'; }")
+    order = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate(where))
+        if order[-1] == "body":
+            break
+    assert "contents" in order and order[-1] == "body", order
+    first = order.index("contents")
+    assert order[first - 1] == "head", "straight after the story's header"
+    count = page.locator(".contents-side a").count()
+    assert order[first:first + count] == ["contents"] * count and order[first + count] == "body"
+    # and it is still shown beside the text, at its top
+    side, text = page.locator("nav.contents-side").bounding_box(), page.locator("article.story h1").bounding_box()
+    assert side["x"] >= text["x"] + text["width"] and side["y"] <= text["y"]
+
+
 def test_phone_contents_is_collapsed_at_the_top_and_opens(context_for, served_real_site):
     page = context_for(375, 800, **PHONE)
     page.goto(served_real_site + STORY)
