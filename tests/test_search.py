@@ -37,10 +37,15 @@ def search_all(page, base, query="", **filters):
 def test_index_covers_article_bodies_only(real_site):
     bundle = real_site / "pagefind"
     assert (bundle / "pagefind.js").exists()
-    # Pagefind reads the story pages only, not the listing and index pages
+    # Pagefind reads the story pages only, not the listing and index pages, and
+    # one record per callout of theirs
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     stories = list((real_site / "stories").glob("*/index.html"))
-    assert entry["languages"]["en"]["page_count"] == len(stories) > 20
+    callouts = sum(len(soup(path).select("aside.callout")) for path in stories)
+    assert len(stories) > 20 and callouts > 20
+    assert entry["languages"]["en"]["page_count"] == len(stories) + callouts
+    # the folder Pagefind read (story pages and callout records) is gone
+    assert not list(real_site.parent.glob(f".{real_site.name}.search-*"))
     article = soup(page_file(real_site, "stories/lego-luka-jay-minifigure/"))
     assert article.select_one("[data-pagefind-body]").name == "article"
     assert {el["data-pagefind-filter"] for el in article.select("a[data-pagefind-filter]")} == {"company", "theme"}
@@ -158,7 +163,7 @@ def test_hostile_indexed_strings_render_as_text(browser, hostile_site):
         assert found.count() >= 1
         assert page.evaluate("window.__xss") is None
         assert page.locator("#search-results img, #search-results script, #search-results b").count() == 0
-        assert "<b>bold</b>" in found.first.inner_text()
+        assert any("<b>bold</b>" in text for text in found.all_inner_texts())
     finally:
         page.close()
         server.shutdown()

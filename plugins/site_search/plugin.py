@@ -23,6 +23,20 @@ story counts, for suggestions) and ``words.json`` (the indexed words, most
 frequent first, for typo correction; the page fetches it only when a word of
 a query finds nothing).
 
+Each callout (takeaway, lesson) is also a search record of its own, so the
+"Kind" filter, its counts and filter-only browsing count and list callouts,
+not the stories holding them: Pagefind reads a folder beside the output that
+holds the story pages (hard links, so nothing is copied) and one small page
+per callout with only the callout's own title and text, its story's themes and
+companies (weighted as on the story page, and as filters), its kind, date and
+story (filters and sort) and its address in the story (meta ``target``). The
+bundle is written into the output (``--output-path``); the folder is removed
+when Pagefind has finished. Story pages carry the kind "Case study" only.
+
+The vocabulary also lists common English words (``dictionary``, from the
+``pyspellchecker`` package's word frequencies when it is installed): a typed
+word that is a real word is not corrected into another word of the site.
+
 Named site_search, not search or pagefind, so it never shadows a package.
 """
 
@@ -34,13 +48,16 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from html import escape
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 
 logger = logging.getLogger(__name__)
@@ -58,28 +75,99 @@ DEFAULTS = {
     "SITE_SEARCH_VOCABULARY_SIZE": 4000,
     # where the vocabulary files go, under the output
     "SITE_SEARCH_VOCABULARY_DIR": "search",
+    # common English words (most frequent first) a typed word may be without being a typo
+    "SITE_SEARCH_DICTIONARY_SIZE": 30000,
 }
+
+#: where the callout records are, in the folder Pagefind reads
+CALLOUT_DIR = "_callouts"
 
 WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters only, three or more
 
 
-def pagefind_command(settings, output_path) -> list[str]:
-    """The Pagefind command line for a build's settings (the benchmark runs it too)."""
+def pagefind_command(settings, output_path, site=None) -> list[str]:
+    """The Pagefind command line for a build's settings (the benchmark runs it too).
+
+    ``site``: the folder Pagefind reads when it is not the output (the story
+    pages and the callout records, see ``search_site``); the bundle goes into
+    the output either way.
+    """
     settings = {**DEFAULTS, **settings}
     glob = settings["SITE_SEARCH_GLOB"]
     if not glob:
         # story pages, and drafts where they are written (development)
         saved = [settings[k] for k in ("ARTICLE_SAVE_AS", "DRAFT_SAVE_AS") if settings.get(k)]
         glob = "{%s}" % ",".join(re.sub(r"\{[^}]*\}", "*", s) for s in saved)
+    if site is not None:
+        glob = "{%s,%s/*.html}" % (glob.removeprefix("{").removesuffix("}") if glob.startswith("{") else glob,
+                                   CALLOUT_DIR)
     return [
         sys.executable, "-m", "pagefind",
-        "--site", str(output_path),
+        "--site", str(site if site is not None else output_path),
         "--glob", glob,
-        "--output-subdir", settings["SITE_SEARCH_BUNDLE"],
+        "--output-path", str(Path(output_path) / settings["SITE_SEARCH_BUNDLE"]),
         "--exclude-selectors", settings["SITE_SEARCH_EXCLUDE"],
         "--force-language", settings.get("DEFAULT_LANG", "en"),
         "--silent",
     ]
+
+
+def callout_record(callout, kind: str, article, weight: int) -> str:
+    """A callout's own search record: its title and text, its story's labels."""
+    day = article.date.strftime("%Y-%m-%d")
+    target = f"{article.url}#{callout.id}"
+    labels = "".join(
+        f'<span data-pagefind-filter="{group}">{escape(label.name)}</span> '
+        for group, attribute in (("company", "companies"), ("theme", "tags"))
+        for label in getattr(article, attribute, None) or ()
+    )
+    return (
+        '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
+        '<body><main data-pagefind-body data-pagefind-sort="date:{day}" data-pagefind-meta="date:{day}">'
+        '<span hidden data-pagefind-filter="kind:{kind}"></span>'
+        '<span hidden data-pagefind-filter="story:{story_url}"></span>'
+        '<span hidden data-pagefind-meta="target:{target}"></span>'
+        '<span hidden data-pagefind-meta="story:{story}"></span>'
+        '<h1 data-pagefind-meta="title">{title}</h1><div>{body}</div>'
+        '<p data-pagefind-weight="{weight}">{labels}</p></main></body></html>'
+    ).format(
+        lang=escape(getattr(article, "lang", "en") or "en"), title=escape(callout.title), day=day,
+        kind=escape(kind), story_url=escape(article.url), target=escape(target),
+        story=escape(Markup(article.title).striptags()), body=callout.html, weight=weight, labels=labels,
+    )
+
+
+def search_site(output_path, pages, records) -> Path:
+    """The folder Pagefind reads: the story pages (hard links where the file
+    system allows) and the callout records (name -> HTML)."""
+    output_path = Path(output_path)
+    site = Path(tempfile.mkdtemp(prefix=f".{output_path.name}.search-", dir=output_path.parent))
+    for page in pages:
+        relative = Path(page).relative_to(output_path)
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(page, site / relative)
+        except OSError:
+            shutil.copyfile(page, site / relative)
+    folder = site / CALLOUT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, html in records.items():
+        (folder / name).write_text(html, encoding="utf-8")
+    return site
+
+
+def dictionary(size: int) -> list[str]:
+    """The ``size`` most frequent English words of pyspellchecker, if it is installed."""
+    if not size:
+        return []
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        logger.info("site_search: pyspellchecker is not installed, so no English dictionary for typos")
+        return []
+    frequencies = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    common = sorted((w for w in frequencies if len(w) > 2 and w.isalpha()), key=lambda w: (-frequencies[w], w))
+    return common[:size]
 
 
 def read_fragments(bundle: Path):
@@ -99,6 +187,8 @@ def vocabulary(fragments, labels, settings) -> tuple[dict, dict]:
     counts = {group: Counter() for group in labels}
     pages = 0
     for fragment in fragments:
+        if "story" in fragment.get("filters", {}) and fragment.get("meta", {}).get("target"):
+            continue  # a callout record: its words are its story's too
         pages += 1
         text = " ".join([fragment.get("meta", {}).get("title", ""), fragment.get("content", "")])
         words.update(w.lower() for w in WORD.findall(text))
@@ -115,7 +205,9 @@ def vocabulary(fragments, labels, settings) -> tuple[dict, dict]:
         ]
     ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
     size = settings["SITE_SEARCH_VOCABULARY_SIZE"]
-    return terms, {"version": 1, "words": [w for w, _ in ranked[:size]]}
+    known = {w for w, _ in ranked[:size]}
+    common = [w for w in dictionary(settings["SITE_SEARCH_DICTIONARY_SIZE"]) if w not in known]
+    return terms, {"version": 2, "words": [w for w, _ in ranked[:size]], "dictionary": common}
 
 
 def write_vocabulary(output_path, settings, labels):
@@ -138,6 +230,9 @@ class Indexer:
         self.log = None
         self.started = 0.0
         self.labels = {"theme": {}, "company": {}}
+        self.pages: set[str] = set()
+        self.records: dict[str, str] = {}
+        self.site: Path | None = None
 
     # -- signals -------------------------------------------------------------
     def expect(self, generator):
@@ -148,6 +243,18 @@ class Indexer:
             for a in getattr(generator, group, ())
             if a.save_as
         }
+        self.pages = set(self.pending)
+        # each callout of an indexed story is a record of its own
+        kinds = {t.name: t.label for t in generator.context.get("callout_types") or ()}
+        weight = self.settings["SITE_SEARCH_TERM_WEIGHT"]
+        for group in ("articles", "translations", "drafts", "drafts_translations"):
+            for article in getattr(generator, group, ()):
+                if not article.save_as or getattr(article, "status", "") == "hidden":
+                    continue
+                for n, callout in enumerate(getattr(article, "callouts", None) or ()):
+                    kind = kinds.get(callout.type, callout.type.title())
+                    name = "%s-%d.html" % (re.sub(r"[^\w-]+", "-", article.url).strip("-") or "story", n)
+                    self.records[name] = callout_record(callout, kind, article, weight)
         # the theme and company pages that exist (published stories' labels)
         for article in (*generator.articles, *getattr(generator, "translations", ())):
             for group, attribute in (("theme", "tags"), ("company", "companies")):
@@ -165,7 +272,9 @@ class Indexer:
             return
         self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
-        command = pagefind_command(self.settings, self.output_path)
+        pages = [p for p in self.pages if os.path.exists(p)]
+        self.site = search_site(self.output_path, pages, self.records)
+        command = pagefind_command(self.settings, self.output_path, self.site)
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
 
@@ -176,6 +285,7 @@ class Indexer:
         self.start()
         returncode = self.process.wait()
         atexit.unregister(self.stop)
+        self.remove_site()
         self.log.seek(0)
         output = self.log.read().decode(errors="replace").strip()
         self.log.close()
@@ -187,17 +297,24 @@ class Indexer:
                     time.perf_counter() - self.started,
                     "with the last story page" if self.pending == set() else "at the end of the build")
 
+    def remove_site(self):
+        if self.site is not None:
+            shutil.rmtree(self.site, ignore_errors=True)
+            self.site = None
+
     def stop(self):
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self.remove_site()
 
 
 _current: Indexer | None = None  # this build's; builds in one process run one after another
 
 
 # settings that must be whole numbers in a range: (lowest, highest)
-RANGES = {"SITE_SEARCH_TERM_WEIGHT": (0, 10), "SITE_SEARCH_VOCABULARY_SIZE": (0, 1_000_000)}
+RANGES = {"SITE_SEARCH_TERM_WEIGHT": (0, 10), "SITE_SEARCH_VOCABULARY_SIZE": (0, 1_000_000),
+          "SITE_SEARCH_DICTIONARY_SIZE": (0, 1_000_000)}
 
 
 def initialize(pelican):

@@ -27,6 +27,9 @@ const status = document.getElementById("search-status");
 const correction = document.getElementById("search-correction");
 const list = document.getElementById("search-results");
 const unavailable = document.getElementById("search-unavailable");
+// the kind of a story's own record; its callouts' kinds (Takeaway, Lesson) are the page's data-callout-kinds
+const STORY_KIND = "Case study";
+const calloutKinds = (root.dataset.calloutKinds || "").split("|").filter(Boolean);
 const GROUPS = [
   ["kind", "Kind"],
   ["company", "Company"],
@@ -123,9 +126,11 @@ function loadWords() {
       .then(([data, lib, terms]) => {
         const list = (data.words || []).map(String);
         const rank = new Map(list.map((w, i) => [w, i]));
+        // common English words: a word of these is no typo, even when no story holds it
+        const common = new Set((data.dictionary || []).map(String));
         // a company or theme typed as one word ("chikfila" -> Chick-fil-A) is a candidate too
         const names = [...terms.companies, ...terms.themes].filter((t) => t.compact.length > 2);
-        return { list, rank, names, distance: lib.distance };
+        return { list, rank, common, names, distance: lib.distance };
       })
       .catch(() => null);
   }
@@ -174,10 +179,23 @@ function known(vocabulary, word) {
   return vocabulary.list.some((w) => w.startsWith(word) || (w.length >= 4 && word.startsWith(w) && word.length - w.length <= 3));
 }
 
-// The nearest word of the site, or a company or theme name, for a word it lacks.
+// The word to search instead of a word no story holds, or null:
+//   - a common English word (the vocabulary's dictionary) is what the reader
+//     meant: it is never replaced by another word ("kids" is not "kiss"), only
+//     by a form of itself the site holds (empowering -> empowered) or by the
+//     two words it joins (frontline -> front line);
+//   - another word: the nearest word of the site, or company or theme name
+//     (Levenshtein), else a form of it, two joined words, or a name it starts
+//     with (disneyland -> Disney).
 function correct(vocabulary, word) {
+  if (allowedEdits(word) === 0 || vocabulary.rank.has(word) || /\d/.test(word)) return null;
+  if (vocabulary.common.has(word)) return relative(vocabulary, word) || joined(vocabulary, word);
+  return nearest(vocabulary, word) || relative(vocabulary, word) || startsWithName(vocabulary, word, true)
+    || joined(vocabulary, word) || startsWithName(vocabulary, word, false);
+}
+
+function nearest(vocabulary, word) {
   const edits = allowedEdits(word);
-  if (!edits || vocabulary.rank.has(word) || /\d/.test(word)) return null;
   let best = null;
   const consider = (candidate, replacement, rank) => {
     if (Math.abs(candidate.length - word.length) > edits) return;
@@ -191,6 +209,35 @@ function correct(vocabulary, word) {
   return best && best.replacement;
 }
 
+// the most frequent word of the site sharing the word's stem (all but a short ending)
+function relative(vocabulary, word) {
+  const need = Math.max(5, word.length - 3);
+  if (word.length < need) return null;
+  return vocabulary.list.find((w) => commonPrefix(w, word) >= need && Math.abs(w.length - word.length) <= 4) || null;
+}
+
+// two words of the site written as one ("frontline"), each of four letters or more
+function joined(vocabulary, word) {
+  let best = null;
+  for (let i = 4; i <= word.length - 4; i++) {
+    const a = word.slice(0, i), b = word.slice(i);
+    if (!vocabulary.rank.has(a) || !vocabulary.rank.has(b)) continue;
+    const rank = Math.max(vocabulary.rank.get(a), vocabulary.rank.get(b));
+    if (!best || rank < best.rank) best = { rank, text: `${a} ${b}` };
+  }
+  return best && best.text;
+}
+
+// a company or theme the word starts with ("disneyland"), else the longest word of the site
+function startsWithName(vocabulary, word, names) {
+  if (names) {
+    const found = vocabulary.names.filter((t) => t.compact.length >= 4 && word.startsWith(t.compact));
+    return found.length ? found.sort((a, b) => b.compact.length - a.compact.length)[0].name : null;
+  }
+  const prefixes = vocabulary.list.filter((w) => w.length >= 5 && word.length - w.length >= 3 && word.startsWith(w));
+  return prefixes.sort((a, b) => b.length - a.length)[0] || null;
+}
+
 // Pagefind matches the indexed words a query word starts with when nothing
 // else matches ("nordstorm" marks "no"): a result whose marks do not share the
 // word's stem is no match for it.
@@ -199,6 +246,14 @@ function weakMatch(word, page) {
   if (!marks.length) return false;
   const need = Math.min(word.length, Math.max(4, word.length - 3));
   return !marks.some((m) => commonPrefix(m, compact(word)) >= need);
+}
+
+// Whether every word Pagefind marked for the word in a result is a longer
+// word than an ending makes of it ("low" marks "lowering", not "lows").
+function longerOnly(word, page) {
+  const marks = [...(page.excerpt || "").matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => compact(m[1]));
+  const c = compact(word);
+  return marks.length > 0 && !/\s/.test(word) && marks.every((m) => m.startsWith(c) && m.length - c.length > 3);
 }
 
 // -- answering -------------------------------------------------------------------
@@ -215,32 +270,53 @@ function find(api, text, filters) {
   });
 }
 
-// A query that names a theme or a company lists that theme's or company's
-// stories first: labels weigh more than words in a body.
-async function answer(api, q, filters, wantCounts) {
-  const found = await answerWords(api, q, filters, wantCounts);
-  const named = compact(found.corrected || q);
+// a word without its plural ending, to compare a query with a label ("first impression")
+function singular(word) {
+  return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
+}
+
+// The themes and companies a query names: every word of the name is in the
+// query (plural or not), or the query is the name typed as one word.
+function labelsNamed(terms, q) {
+  const tokens = new Set(words(q).map(singular));
+  const whole = compact(q);
+  return [...terms.themes, ...terms.companies].filter((t) =>
+    t.compact === whole || (t.words.length && t.words.every((w) => tokens.has(singular(w)))));
+}
+
+// A query that names themes or companies lists the records holding the most
+// of them first: labels weigh more than words in a body ("nordstrom return
+// policy" puts Nordstrom's story first). Otherwise in the order found.
+async function answer(api, q, filters) {
+  const found = await answerWords(api, q, filters);
   const terms = await loadTerms();
-  const label = [...terms.themes, ...terms.companies].find((t) => t.compact === named);
-  if (label && found.results.length) {
-    const tagged = await pagesWith(api, label.group, label.name);
-    found.results = [...found.results.filter((r) => tagged.has(r.id)), ...found.results.filter((r) => !tagged.has(r.id))];
+  const named = labelsNamed(terms, found.corrected || q);
+  if (named.length && found.results.length > 1) {
+    const sets = await Promise.all(named.map((t) => pagesWith(api, t.group, t.name)));
+    const held = (r) => sets.reduce((n, set) => n + (set.has(r.id) ? 1 : 0), 0);
+    const order = new Map(found.results.map((r, i) => [r.id, [held(r), i]]));
+    found.results = [...found.results].sort((a, b) => order.get(b.id)[0] - order.get(a.id)[0] || order.get(a.id)[1] - order.get(b.id)[1]);
   }
   return found;
 }
 
-// Results (Pagefind result objects, best first), the counts per filter value
-// when Pagefind gave them, and the query used when a word was corrected.
-async function answerWords(api, q, filters, wantCounts) {
+// Records (Pagefind result objects, best first) holding the query and
+// passing the filters; `everything`: those holding it whatever the filters
+// (for the counts); `corrected`: the query used when a word was corrected;
+// `terms`: the words (or phrase) searched.
+async function answerWords(api, q, filters) {
   const { phrases, tokens } = parse(q);
   if (phrases.length && /^\s*"[^"]+"\s*$/.test(q)) {
-    const exact = await find(api, q.trim(), filters);
-    if (exact.results.length) return { results: exact.results, counts: exact.totalFilters };
+    const exact = await find(api, q.trim(), null);
+    if (exact.results.length) {
+      return { results: await applyFilters(api, exact.results, filters), everything: exact.results, terms: [q.trim()] };
+    }
   }
   let terms = meaningful(tokens);
   const typed = [...terms];
-  if (!terms.length) return { results: [], counts: {} };
-  let all = await find(api, terms.join(" "), filters);
+  if (!terms.length) return { results: [], everything: [], terms };
+  let all = await find(api, terms.join(" "), null);
+  let shown = await applyFilters(api, all.results, filters);
   let corrected = null;
 
   if (terms.length === 1) {
@@ -251,21 +327,22 @@ async function answerWords(api, q, filters, wantCounts) {
       const fixed = unknown && correct(vocabulary, terms[0]);
       if (fixed) {
         corrected = fixed;
-        all = await find(api, fixed, filters);
+        terms = [fixed];
+        all = await find(api, fixed, null);
+        shown = await applyFilters(api, all.results, filters);
       } else if (weak && unknown) {
         // what Pagefind matched is only the start of the word
-        all = { results: [], totalFilters: {} };
+        all = { results: [] };
+        shown = [];
       }
     }
-    return { results: all.results, counts: all.totalFilters, corrected };
+    return { results: shown, everything: all.results, corrected, terms };
   }
-  if (all.results.length >= ENOUGH) return { results: all.results, counts: all.totalFilters };
+  if (shown.length >= ENOUGH) return { results: shown, everything: all.results, terms };
 
-  // several words and few stories with all of them: correct the words the
-  // site lacks (none of its stories holds them), then rank the stories
+  // several words and few records with all of them: correct the words the
+  // site lacks (none of its records holds them), then rank the records
   // holding any of the words
-  // per word without the filters: the counts are those of the whole answer,
-  // and the filters are applied to it afterwards
   const [vocabulary, each] = await Promise.all([loadWords(), Promise.all(terms.map((w) => find(api, w, null)))]);
   if (vocabulary) {
     // a word is kept when Pagefind finds it: in the vocabulary, or (rarer
@@ -277,20 +354,24 @@ async function answerWords(api, q, filters, wantCounts) {
     if (changed.some(Boolean)) {
       corrected = fixed.join(" ");
       terms = fixed;
-      all = await find(api, corrected, filters);
+      all = await find(api, corrected, null);
+      shown = await applyFilters(api, all.results, filters);
       await Promise.all(fixed.map(async (w, i) => { if (changed[i]) each[i] = await find(api, w, null); }));
     }
   }
-  if (all.results.length >= ENOUGH) return { results: all.results, counts: all.totalFilters, corrected };
+  if (shown.length >= ENOUGH) return { results: shown, everything: all.results, corrected, terms };
   const { pages } = await loadTerms();
-  // a corrected word is a guess: it counts half as much as a word found as typed
-  const weights = terms.map((w, i) => (w === typed[i] ? 1 : 0.5));
-  const merged = rank(all.results, each, pages, weights);
-  return {
-    results: await applyFilters(api, merged, filters),
-    counts: wantCounts ? await countsOf(api, merged) : null,
-    corrected,
-  };
+  // rarity among the records of the kinds shown (stories, or the callouts asked for)
+  const kinds = filters && filters.kind ? { kind: filters.kind } : null;
+  const eachShown = await Promise.all(each.map(async (r) => ({ results: await applyFilters(api, r.results, kinds) })));
+  // a corrected word is a guess, and a word found only as the start of longer
+  // words ("low" in "lowering") may not be the word meant: each counts half
+  const extended = await Promise.all(eachShown.map(async (r, i) =>
+    r.results.length > 0 && longerOnly(terms[i], await r.results[0].data())));
+  const weights = terms.map((w, i) => (w === typed[i] ? 1 : 0.5) * (extended[i] ? 0.5 : 1));
+  const merged = rank(await applyFilters(api, all.results, kinds), eachShown, pages, weights);
+  const everything = rank(all.results, each, pages, weights);
+  return { results: await applyFilters(api, merged, filters), everything, corrected, terms };
 }
 
 // Pagefind's filter semantics on a list of ours: any value within a group, every group
@@ -304,8 +385,8 @@ async function applyFilters(api, results, filters) {
   return kept;
 }
 
-// Stories by the sum over matched words of rarity (inverse document
-// frequency) times the word's relative Pagefind score in that story; holding
+// Records by the sum over matched words of rarity (inverse document
+// frequency) times the word's relative Pagefind score in that record; holding
 // every word adds BOTH times the whole sum (in Pagefind's order).
 function rank(allResults, each, pages, weights) {
   const scored = new Map();
@@ -331,8 +412,8 @@ function rank(allResults, each, pages, weights) {
   return [...scored.values()].sort((a, b) => b.score - a.score).map((e) => e.result);
 }
 
-// Counts per filter value for a list of results made by us: each value's
-// pages come from a filter-only Pagefind search (no index chunk needed).
+// The records holding a filter value, from a filter-only Pagefind search
+// (no index chunk needed), once per value.
 const valuePages = new Map();
 async function pagesWith(api, group, value) {
   const key = `${group}\u0000${value}`;
@@ -342,11 +423,17 @@ async function pagesWith(api, group, value) {
   return valuePages.get(key);
 }
 
-async function countsOf(api, results) {
+// Each filter value's count: the records holding the query (`everything`)
+// that have the value and pass the other groups' filters, so a count is what
+// choosing the value would list: a kind counts its records (stories,
+// takeaways, lessons) whatever kind is chosen; a company or theme counts the
+// records of the kinds listed (`listed`: stories when no kind is chosen).
+async function countsOf(api, everything, filters, listed) {
   const available = await filtersLoaded;
-  const ids = new Set(results.map((r) => r.id));
   const counts = {};
   for (const [group] of GROUPS) {
+    const others = Object.fromEntries(Object.entries((group === "kind" ? filters : listed) || {}).filter(([g]) => g !== group));
+    const ids = new Set((await applyFilters(api, everything, Object.keys(others).length ? others : null)).map((r) => r.id));
     counts[group] = {};
     for (const value of Object.keys((available && available[group]) || {})) {
       const with_ = await pagesWith(api, group, value);
@@ -356,6 +443,39 @@ async function countsOf(api, results) {
     }
   }
   return counts;
+}
+
+// A story's callouts holding the query in their own text (not only in the
+// story's labels they carry), best first: under the story in the results.
+async function calloutsOf(api, story, terms) {
+  const scope = { story: { any: [story] }, kind: { any: calloutKinds } };
+  const found = new Map();
+  for (const term of terms) {
+    for (const r of (await find(api, term, scope)).results) {
+      const entry = found.get(r.id) || { r, n: 0, score: 0 };
+      entry.n++;
+      entry.score += r.score;
+      found.set(r.id, entry);
+    }
+  }
+  const ranked = [...found.values()].sort((a, b) => b.n - a.n || b.score - a.score);
+  const pages = await Promise.all(ranked.map((e) => e.r.data()));
+  const wanted = terms.flatMap((t) => words(t.replace(/"/g, " "))).filter((w) => !STOP_WORDS.has(w));
+  return pages.filter((page) => ownText(page, wanted));
+}
+
+// whether a callout record's own text (its title and body, not its story's
+// labels at the end) holds one of the words, or a form of it
+function ownText(page, wanted) {
+  let text = `${page.meta.title || ""} ${page.content || ""}`.toLowerCase();
+  const labels = [...(page.filters.company || []), ...(page.filters.theme || [])].join(" ").toLowerCase();
+  if (labels && text.trimEnd().endsWith(labels)) text = text.trimEnd().slice(0, -labels.length);
+  const own = words(text).map(compact);
+  return wanted.some((w) => {
+    const c = compact(w);
+    const need = Math.min(c.length, Math.max(4, c.length - 3));
+    return own.some((o) => commonPrefix(o, c) >= need);
+  });
 }
 
 // -- suggestions: themes and companies matching what is typed --------------------
@@ -601,19 +721,25 @@ async function answerState(state, mine) {
     if (values.length) filters[group] = { any: values };
   }
   const filtered = Object.keys(filters).length ? filters : null;
+  // what is listed: the records of the kinds chosen; with no kind chosen,
+  // stories, each with its callouts that hold the query
+  const listed = filters.kind ? filtered : { ...filters, kind: { any: [STORY_KIND] } };
   let found;
   if (state.q) {
-    found = await answer(api, state.q, filtered, Boolean(available));
+    found = await answer(api, state.q, listed);
   } else {
-    // filters only: the newest stories first
-    const r = await api.search(null, { filters: filtered || {}, sort: { date: "desc" } });
-    found = { results: r.results, counts: r.totalFilters };
+    // filters only: the newest first
+    const everything = (await api.search(null, { sort: { date: "desc" } })).results;
+    found = { results: await applyFilters(api, everything, listed), everything, terms: [] };
   }
+  const counts = available ? await countsOf(api, found.everything, filtered, listed) : null;
   if (mine !== generation) return; // a newer search has started
-  if (available) showCounts(found.counts);
+  if (counts) showCounts(counts);
   pending = found.results;
   shown = [];
   state.corrected = found.corrected || null;
+  state.terms = found.terms;
+  state.nested = !filters.kind;
   await showMore(state, mine);
   if (mine !== generation) return;
   const terms = await loadTerms();
@@ -625,14 +751,24 @@ async function answerState(state, mine) {
     renderSuggestions(near.length ? "Themes and companies that match" : "The nearest themes",
       (near.length ? near : nearestThemes(terms, state.q)).slice(0, 6));
   }
+  // before the results they lead to; after the message when nothing was found
+  if (shown.length) status.before(suggestBox);
+  else more.after(suggestBox);
 }
 
 async function showMore(state, mine) {
   const batch = pending.slice(0, PAGE_SIZE);
   pending = pending.slice(PAGE_SIZE);
+  const api = await load();
   const pages = await Promise.all(batch.map((r) => r.data()));
+  const nested = await Promise.all(pages.map((page) =>
+    (state.nested && state.terms && state.terms.length && !isCallout(page) && page.filters.story
+      ? calloutsOf(api, page.filters.story[0], state.terms) : [])));
   if (mine !== generation) return;
-  for (const page of pages) shown.push(...itemsOf(page, state.filters.kind));
+  pages.forEach((page, i) => {
+    for (const callout of nested[i]) shown.push(itemOf(callout));
+    shown.push(itemOf(page));
+  });
   render(shown, state, pending.length);
 }
 
@@ -644,34 +780,26 @@ more.addEventListener("click", () => {
   }).catch(failed);
 });
 
-function calloutIds(page) {
-  const map = new Map();
-  for (const pair of (page.meta.callouts || "").split(/\s+/)) {
-    const at = pair.indexOf("=");
-    if (at > 0) map.set(pair.slice(at + 1), pair.slice(0, at));
-  }
-  return map;
+// a callout's record (plugins/site_search): its address in its story is its meta "target"
+function isCallout(page) {
+  return Boolean(page.meta && page.meta.target);
 }
 
-function label(type) {
-  return type.charAt(0).toUpperCase() + type.slice(1);
-}
-
-function itemsOf(page, kinds) {
-  const callouts = calloutIds(page);
+function itemOf(page) {
   const companies = (page.filters && page.filters.company) || [];
-  const items = [];
-  for (const sub of page.sub_results || []) {
-    const id = sub.anchor && sub.anchor.id;
-    if (!id || !callouts.has(id)) continue;
-    const kind = label(callouts.get(id));
-    if (kinds.length && !kinds.includes(kind)) continue;
-    items.push({ kind, title: sub.title, url: sub.url, excerpt: sub.excerpt, story: page.meta.title, companies });
+  if (!isCallout(page)) {
+    return { kind: STORY_KIND, title: page.meta.title, url: page.url, excerpt: page.excerpt, companies };
   }
-  if (!kinds.length || kinds.includes("Case study")) {
-    items.push({ kind: "Case study", title: page.meta.title, url: page.url, excerpt: page.excerpt, companies });
-  }
-  return items;
+  const url = new URL(page.meta.target, new URL(root.dataset.baseUrl, location.href));
+  return {
+    kind: (page.filters.kind || ["Callout"])[0],
+    title: page.meta.title,
+    // only the site's own pages: a stray "javascript:" address never becomes a link
+    url: /^https?:$/.test(url.protocol) ? url.href : page.url,
+    excerpt: page.excerpt,
+    story: page.meta.story,
+    companies,
+  };
 }
 
 function el(tag, className, text) {
@@ -710,7 +838,8 @@ function render(items, state, remaining = 0) {
     list.append(li);
   }
   const what = state.q ? ` for “${state.corrected || state.q}”` : "";
-  const rest = remaining ? `, ${remaining} more ${remaining === 1 ? "story" : "stories"} to show` : "";
+  const what_ = state.nested ? ["story", "stories"] : ["result", "results"];
+  const rest = remaining ? `, ${remaining} more ${what_[remaining === 1 ? 0 : 1]} to show` : "";
   status.textContent = items.length
     ? `${items.length} result${items.length === 1 ? "" : "s"}${what}${rest}`
     : `No results for “${state.q}”. Try fewer or other words, or browse the themes below.`;

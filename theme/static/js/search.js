@@ -46,7 +46,10 @@ function wake(event) {
 
 const params = new URLSearchParams(location.search);
 if (params.get("q") || ["kind", "company", "theme"].some((group) => params.getAll(group).length)) {
-  // a search in the URL: the engine runs it as soon as it loads
+  // a search in the URL: the engine runs it as soon as it loads. The box has
+  // the focus, so the arrow keys move into the results as the page says;
+  // only where a keyboard is likely (a phone would cover the results with one)
+  if (matchMedia("(hover: hover) and (pointer: fine)").matches) input.focus();
   loadEngine();
 } else {
   for (const [target, type] of WAKING) target.addEventListener(type, wake);
