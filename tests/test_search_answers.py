@@ -330,3 +330,157 @@ def test_a_bad_vocabulary_setting_is_reported_and_replaced(tmp_path, error_log):
 def test_the_empty_search_page_focuses_its_box(page, served_real_site):
     page.goto(served_real_site + "/search/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'search-q'")
+
+
+# -- callouts as results of their own ----------------------------------------------------
+def results_of(page):
+    """(badge, title, href, excerpt) of every result shown."""
+    return page.eval_on_selector_all(".search-result", """els => els.map(li => [
+        li.querySelector('.callout-badge').textContent.trim().toLowerCase(),
+        li.querySelector('.search-title a').textContent,
+        li.querySelector('.search-title a').href,
+        li.querySelector('.search-excerpt').textContent])""")
+
+
+def show_all(page):
+    more = page.locator(".search-more")
+    while more.is_visible():
+        shown = page.locator(".search-result").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {shown}")
+
+
+def stories_with(real_site, **labels):
+    """Slugs of the built stories carrying a theme or company (their chips)."""
+    found = set()
+    for path in (real_site / "stories").glob("*/index.html"):
+        article = soup(path)
+        for group, name in labels.items():
+            if name in [a.get_text() for a in article.select(f'a[data-pagefind-filter="{group}"]')]:
+                found.add(path.parent.name)
+    return found
+
+
+def callouts_of(real_site, slug, kind):
+    article = soup(page_file(real_site, f"stories/{slug}/"))
+    return [a.select_one(".callout-title").get_text() for a in article.select(f"aside.callout-{kind}")]
+
+
+def test_a_kind_filter_lists_every_callout_of_that_kind_holding_the_query(page, served_real_site, real_site):
+    # a story's themes and companies are its callouts' words too
+    open_search(page, served_real_site, "recovery", kind=["Takeaway"])
+    found = results_of(page)
+    recovery = stories_with(real_site, theme="service recovery")
+    assert len(recovery) >= 4
+    assert {r[0] for r in found} == {"takeaway"}
+    assert {slug for slug in stories(page)} >= recovery
+    assert count_of(page, "kind", "Takeaway") == len(found)
+
+    open_search(page, served_real_site, "nordstrom", kind=["Takeaway"])
+    own = callouts_of(real_site, "nordstrom-rule-one-lower-the-shield", "takeaway")
+    assert results_of(page)[0][1] == own[0]
+
+    open_search(page, served_real_site, "disney", kind=["Lesson"])
+    show_all(page)
+    disney = stories_with(real_site, company="Disney")
+    lessons = [title for slug in disney for title in callouts_of(real_site, slug, "lesson")]
+    assert sorted(r[1] for r in results_of(page)) == sorted(lessons)
+    assert count_of(page, "kind", "Lesson") == len(lessons)
+    # with no kind chosen, the kinds' counts are what choosing each would list
+    open_search(page, served_real_site, "disney", company=["Disney"])
+    assert count_of(page, "kind", "Lesson") == len(lessons)
+    assert count_of(page, "kind", "Case study") == len(disney) == len(stories(page))
+
+
+def test_filters_alone_list_callouts_newest_first(page, served_real_site, real_site):
+    page.goto(f"{served_real_site}/search/?company=Disney&kind=Lesson")
+    wait_answered(page, "")
+    show_all(page)
+    found = results_of(page)
+    disney = stories_with(real_site, company="Disney")
+    assert {r[0] for r in found} == {"lesson"} and len(found) == len(disney)
+    assert "No results" not in page.locator("#search-status").inner_text()
+    assert count_of(page, "kind", "Lesson") == len(found)
+
+    def day(href):
+        slug = href.split("/stories/", 1)[1].split("/", 1)[0]
+        return soup(page_file(real_site, f"stories/{slug}/")).select_one("time")["datetime"]
+
+    days = [day(r[2]) for r in found]
+    assert days == sorted(days, reverse=True)
+    page.goto(f"{served_real_site}/search/?kind=Lesson")
+    wait_answered(page, "")
+    assert page.locator(".search-result").count() >= 5
+    assert {r[0] for r in results_of(page)} == {"lesson"}
+
+
+def test_a_callout_result_holds_only_the_callouts_own_text(page, served_real_site, real_site):
+    import re
+
+    def words(text):
+        return {w.lower() for w in re.findall(r"[^\W_]+", text)}
+
+    for query in ("what did disney do", "first told", "disney"):
+        open_search(page, served_real_site, query)
+        for badge, title, href, excerpt in results_of(page):
+            assert "First told" not in excerpt, (query, title)
+            if badge == "case study":
+                continue
+            slug, anchor = href.split("/stories/", 1)[1].split("/#", 1)
+            article = soup(page_file(real_site, f"stories/{slug}/"))
+            aside = article.select_one(f'aside[aria-labelledby="{anchor}"]')
+            for excluded in aside.select(".callout-links, .callout-badge"):
+                excluded.decompose()
+            labels = " ".join(a.get_text() for a in article.select("a[data-pagefind-filter]"))
+            assert words(excerpt) <= words(aside.get_text(" ") + " " + labels), (query, title, excerpt)
+
+
+def test_a_real_word_is_not_replaced_by_another(page, served_real_site):
+    for query, meant in (("kids", "kiss"), ("red tape", "take"), ("upset client yelling at me", "telling")):
+        open_search(page, served_real_site, query)
+        assert not page.locator("#search-correction").is_visible(), query
+        assert meant not in page.locator("#search-status").inner_text(), query
+        assert query in page.locator("#search-status").inner_text()
+
+
+def test_a_word_made_of_a_name_and_more_finds_the_name(page, served_real_site):
+    open_search(page, served_real_site, "disneyland")
+    assert stories(page) and all(slug.startswith("disney") for slug in stories(page))
+    assert "Disney" in page.locator("#search-correction").inner_text()
+
+
+def test_a_label_named_in_a_query_ranks_its_stories_first(page, served_real_site):
+    for query, first in (("first impression", "nail-salon-never-greeted"),
+                         ("nordstrom return policy", "nordstrom-rule-one-lower-the-shield")):
+        open_search(page, served_real_site, query)
+        assert stories(page)[0] == first, query
+
+
+def test_no_results_says_so_before_the_nearest_themes(page, served_real_site):
+    open_search(page, served_real_site, "qwxz vbnm")
+    following = page.evaluate("document.getElementById('search-status')"
+                              ".compareDocumentPosition(document.getElementById('search-suggest'))")
+    assert following & 4  # Node.DOCUMENT_POSITION_FOLLOWING
+    open_search(page, served_real_site, "stroller")
+    preceding = page.evaluate("document.getElementById('search-status')"
+                              ".compareDocumentPosition(document.getElementById('search-suggest'))")
+    assert preceding & 2
+
+
+def test_arriving_with_a_query_the_arrow_keys_move_into_the_results(page, served_real_site):
+    open_search(page, served_real_site, "greet")
+    assert page.locator("#search-help .search-keys").is_visible()
+    page.keyboard.press("ArrowDown")
+    first = page.locator(".search-result .search-title a").first.get_attribute("href")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first
+
+
+def test_a_touch_phone_is_not_told_about_keys(browser, served_real_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(served_real_site + "/search/")
+        assert page.locator("#search-help").is_visible()
+        assert not page.locator("#search-help .search-keys").is_visible()
+    finally:
+        context.close()
