@@ -31,3 +31,26 @@ def test_pagefind_reads_story_pages_only_and_drafts_where_they_are_written():
     assert production[production.index("--glob") + 1] == "{stories/*/index.html}"
     chosen = pagefind_command({**settings, "SITE_SEARCH_GLOB": "a/**/*.html"}, "out")
     assert chosen[chosen.index("--glob") + 1] == "a/**/*.html"
+
+
+def test_the_dictionary_keeps_only_words_the_page_could_take_for_typos():
+    from site_search.plugin import confusable
+
+    known = {"kiss", "child", "children", "front", "line", "empowered", "disney"}
+    common = ["kids", "frontline", "empowering", "elephant", "children", "disnye"]
+    # near a known word, a form of one, or two joined; a far word is never corrected anyway
+    assert confusable(common, known) == ["kids", "frontline", "empowering", "children", "disnye"]
+
+
+def test_callouts_are_records_of_their_own_and_the_credit_line_is_not_indexed(real_site):
+    from site_search.plugin import read_fragments
+
+    fragments = list(read_fragments(real_site / "pagefind"))
+    callouts = [f for f in fragments if f["meta"].get("target")]
+    stories = [f for f in fragments if not f["meta"].get("target")]
+    assert callouts and stories
+    assert {k for f in callouts for k in f["filters"]["kind"]} == {"Takeaway", "Lesson"}
+    assert all(f["filters"]["kind"] == ["Case study"] for f in stories)
+    assert not any("First told by" in f["content"] for f in fragments)
+    for f in callouts:
+        assert f["filters"]["story"] and "#" in f["meta"]["target"] and f["meta"]["story"]

@@ -170,6 +170,39 @@ def dictionary(size: int) -> list[str]:
     return common[:size]
 
 
+def deletions(word: str, edits: int) -> set[str]:
+    """The word with up to ``edits`` letters left out (SymSpell's neighbourhood)."""
+    found = {word}
+    for _ in range(edits):
+        found |= {w[:i] + w[i + 1:] for w in found for i in range(len(w))}
+    return found
+
+
+def allowed_edits(word: str) -> int:
+    """As the search page's allowedEdits(): one below eight letters, two from eight."""
+    return 0 if len(word) < 3 else 1 if len(word) < 8 else 2
+
+
+def confusable(common, known) -> list[str]:
+    """The common words the search page could take for a typo of a word it
+    knows (``known``: the site's words and compact label names): within its
+    edit distance of one, sharing its stem with one, or two of them joined.
+    The others are never corrected anyway, so the page need not fetch them."""
+    known = list(known)
+    near = set()
+    for word in known:
+        near |= deletions(word, allowed_edits(word))
+    stems = {w[:n] for w in known for n in range(5, len(w) + 1)}
+    words = set(known)
+    kept = []
+    for word in common:
+        if (deletions(word, allowed_edits(word)) & near
+                or word[:max(5, len(word) - 3)] in stems
+                or any(word[:i] in words and word[i:] in words for i in range(4, len(word) - 3))):
+            kept.append(word)
+    return kept
+
+
 def read_fragments(bundle: Path):
     """What Pagefind indexed: one dict per page (url, content, meta, filters)."""
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
@@ -206,7 +239,9 @@ def vocabulary(fragments, labels, settings) -> tuple[dict, dict]:
     ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
     size = settings["SITE_SEARCH_VOCABULARY_SIZE"]
     known = {w for w, _ in ranked[:size]}
-    common = [w for w in dictionary(settings["SITE_SEARCH_DICTIONARY_SIZE"]) if w not in known]
+    names = {re.sub(r"[\W_]", "", t["name"].lower()) for key in ("themes", "companies") for t in terms[key]}
+    common = confusable((w for w in dictionary(settings["SITE_SEARCH_DICTIONARY_SIZE"]) if w not in known),
+                        known | {n for n in names if len(n) > 2})
     return terms, {"version": 2, "words": [w for w, _ in ranked[:size]], "dictionary": common}
 
 

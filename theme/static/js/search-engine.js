@@ -5,16 +5,27 @@
 // library loads with it. Every string from the index, the vocabulary or the
 // URL is inserted as text, never as HTML.
 //
+// The index holds two kinds of record (plugins/site_search): a story's page
+// (kind "Case study") and one record per callout (Takeaway, Lesson) holding
+// only the callout's title and text plus its story's themes and companies.
+// With no kind chosen the results are stories, each preceded by its callouts
+// that hold the query in their own text; a kind chosen lists its records.
+//
 // A query is answered in steps (see answer()):
 //   1. a query in quotes is an exact phrase (Pagefind's own exact search);
 //   2. stop words are dropped ("how do I recover after a mistake?" -> recover
-//      mistake) and Pagefind finds the stories holding every remaining word;
-//   3. a word no story holds is corrected against the site's own vocabulary
+//      mistake) and Pagefind finds the records holding every remaining word;
+//   3. a word no record holds is corrected against the site's own vocabulary
 //      (search/words.json, themes and companies from search/terms.json, with
 //      fastest-levenshtein), and "Did you mean" links to the corrected query;
-//   4. when every-word matching finds few stories, stories holding any of the
-//      words join them, ranked by how many and how rare the matched words are.
-//   5. a query naming a theme or company lists its stories first.
+//      a common English word (words.json's dictionary) is never replaced by
+//      another word, only by a form of itself or the two words it joins;
+//   4. when every-word matching finds few records, records holding any of the
+//      words join them, ranked by how many and how rare the matched words are
+//      (a word found only inside longer words counts half);
+//   5. a query naming themes or companies (plural or not) lists the records
+//      holding the most of them first.
+// Filter counts are what choosing each value would list (countsOf()).
 
 const root = document.getElementById("search");
 const form = document.getElementById("search-form");
