@@ -57,7 +57,6 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from markupsafe import Markup
 from pelican import signals
 
 logger = logging.getLogger(__name__)
@@ -133,7 +132,7 @@ def callout_record(callout, kind: str, article, weight: int) -> str:
     ).format(
         lang=escape(getattr(article, "lang", "en") or "en"), title=escape(callout.title), day=day,
         kind=escape(kind), story_url=escape(article.url), target=escape(target),
-        story=escape(Markup(article.title).striptags()), body=callout.html, weight=weight, labels=labels,
+        story=escape(article.title), body=callout.html, weight=weight, labels=labels,
     )
 
 
