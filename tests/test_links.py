@@ -167,3 +167,25 @@ def test_the_site_check_finds_the_dead_relative_links(tmp_path, settings_file):
     found = broken_links(out)
     assert any("not-here.md leads nowhere" in f for f in found)
     assert any("images/gone.png leads nowhere" in f for f in found)
+
+
+def test_links_of_rest_and_html_stories_are_checked_as_markdown_ones(tmp_path, error_log):
+    content = tmp_path / "content"
+    (content / "stories").mkdir(parents=True)
+    (content / "stories" / "target.md").write_text("Title: Target\nDate: 2025-01-01\nTags: empathy\n\nHere.\n")
+    (content / "stories" / "rest.rst").write_text(
+        "A reST story\n############\n\n:date: 2025-02-03\n:tags: empathy\n\n"
+        "See `the target <{filename}target.md>`_ and `nothing <{filename}nope.md>`_.\n")
+    (content / "stories" / "page.html").write_text(
+        '<html><head><title>An HTML story</title><meta name="date" content="2025-02-04">'
+        '<meta name="tags" content="empathy"></head>\n<body>\n<p>See <a href="{filename}gone.md">gone</a>.</p>\n'
+        "</body></html>\n")
+    out = tmp_path / "out"
+    build(content, out, SITE_SEARCH_INDEX=False)
+    found = mistakes(error_log)
+    assert any(m.endswith("stories/rest.rst:7: broken internal link {filename}nope.md: no such file") for m in found), \
+        error_log
+    assert any(m.endswith("stories/page.html:3: broken internal link {filename}gone.md: no such file")
+               for m in found), error_log
+    assert placeholders_left(out) == []
+    assert soup(page(out, "stories/rest/")).select_one('a[href$="/stories/target/"]')

@@ -22,6 +22,7 @@ STORIES = {
     "continued.md": "Title: A title\n    on two lines\nDate: 2025-02-03\nTags: empathy,\n    loyalty\n\nBody.\n",
     "yaml-words.md": "---\ntitle: Yes\ndate: 2025-02-03\ntags: [empathy, no, null]\ncompanies: [Off]\n---\n\nBody.\n",
     "yaml-slips.md": "---\ntitle: YAML slips\ntitle: other\ndate:\nmodified: 2025-02-30\n---\n\nBody.\n",
+    "yaml-tagged.md": "---\ntitle: Tagged\ndate: !!timestamp 2025-02-30\n---\n\nBody.\n",
     "not-iso.md": "Title: Not ISO\nDate: 25-02-03\n\nBody.\n",
     "dotted.md": "Title: Dotted\nDate: 03.02.2025\nModified: 02/03/2025\n\nBody.\n",
     "zone.md": "Title: Zone\nDate: 2025-02-03 10:00 PST\n\nBody.\n",
@@ -71,6 +72,8 @@ EXPECTED = [
     "remove the other",
     "yaml-slips.md:4: 'Date:' is empty: write the date as YYYY-MM-DD (optionally with a time, e.g. 2025-05-06 14:30)",
     "yaml-slips.md:5: Modified '2025-02-30' is not a real date: use YYYY-MM-DD",
+    "yaml-tagged.md:3: YAML front matter cannot be read (day is out of range for month): fix the value, "
+    "or write the metadata as 'Key: value' lines",
     "zone.md:2: Date '2025-02-03 10:00 PST' has a time zone that is not known: write it as an offset "
     "(e.g. 2025-02-03 10:00-08:00) or leave it out for the site's (UTC); read as 2025-02-03 10:00 UTC "
     "until it is fixed",

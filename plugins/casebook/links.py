@@ -32,7 +32,7 @@ import os
 import posixpath
 from urllib.parse import unquote, urlsplit
 
-from pelican.plugins.callouts.contracts import CONTENT_LISTS, display_path
+from pelican.plugins.callouts.contracts import CONTENT_LISTS, LINK_PREFIX, display_path
 from pelican.urlwrappers import Author, Category, Tag
 
 from . import compat, imported
@@ -127,7 +127,7 @@ class Build:
         static = self.context.get("static_content", {})
         if kind == "filename":
             linked = generated.get(relative) or static.get(relative)
-            if linked is None and relative.startswith("_"):  # made by a plugin: it says why it is missing
+            if linked is None and relative.startswith(LINK_PREFIX):  # the callouts plugin's: it says why it is missing
                 return None, logging.ERROR, True
         else:
             linked = static.get(relative)

@@ -360,9 +360,13 @@ class CasebookMarkdownReader(CheckedMetadata, MarkdownReader):
     def assemble(self, source_path, converted: Converted):
         """Content and metadata objects from a conversion (this process's or a worker's)."""
         self._reading(converted.header)
-        self._problems += converted.problems
-        metadata = dict(converted.metadata)
-        metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
+        try:  # this file's state never outlives it, even if something below fails
+            self._problems += converted.problems
+            metadata = dict(converted.metadata)
+            metadata.update(compat.markdown_metadata(self, source_path, converted.meta, converted.formatted))
+        except BaseException:
+            self._read()
+            raise
         self._check_required(metadata, source_path, report=not converted.unreadable)
         metadata["word_count"] = converted.words
         # Modified: as written (with DEFAULT_DATE = "fs" Pelican sets it from the file's mtime)
@@ -454,10 +458,13 @@ class OtherFormats(CheckedMetadata):
         problems += list(metadata.get(METADATA_KEY, ()))
         # the site's HTML policy holds for every format: found on its source line, then cleaned
         policy = html_policy.policy_for(self.settings)
-        problems += html_policy.locate(policy.find(content), lines)
+        problems += policy.locate(policy.find(content), lines)
         content = policy.clean(content)
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = policy.clean(metadata["summary"])
+        # its links, checked once everything is read, as a Markdown story's (casebook.links)
+        summary = metadata.get("summary")
+        metadata[LINKS_KEY] = link_records((content, summary if isinstance(summary, str) else None), lines)
         if not metadata.get("title"):
             problems.append((1, "missing title in the metadata"))
             stem = os.path.splitext(os.path.basename(source_path))[0]

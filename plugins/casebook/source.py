@@ -246,8 +246,14 @@ def yaml_front_matter(lines):
                                              "(e.g. 'title: ...', 'tags: [empathy, follow-up]')")]
         pairs = []
         for key_node, value_node in node.value if node is not None else ():
-            pairs.append((key_node.start_mark.line + 2, loader.construct_object(key_node, deep=True),
-                          loader.construct_object(value_node, deep=True)))
+            line = key_node.start_mark.line + 2
+            try:
+                pairs.append((line, loader.construct_object(key_node, deep=True),
+                              loader.construct_object(value_node, deep=True)))
+            except (ValueError, TypeError, OverflowError) as error:
+                # an explicit tag the value does not fit (date: !!timestamp 2025-02-30, !!int abc)
+                return None, header, end + 1, [(line, f"YAML front matter cannot be read ({error}): fix the "
+                                                      "value, or write the metadata as 'Key: value' lines")]
     except yaml.YAMLError as error:
         # the context (e.g. where an unclosed list opened) is where the author looks
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)

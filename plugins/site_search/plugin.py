@@ -34,7 +34,7 @@ bundle is written into the output (``--output-path``); the folder is removed
 when Pagefind has finished. Story pages carry the kind "Case study" only.
 
 The vocabulary also lists common English words (``dictionary``, from the
-``pyspellchecker`` package's word frequencies when it is installed): a typed
+``pyspellchecker`` package's word frequencies): a typed
 word that is a real word is not corrected into another word of the site.
 
 Named site_search, not search or pagefind, so it never shadows a package.
@@ -43,6 +43,7 @@ Named site_search, not search or pagefind, so it never shadows a package.
 from __future__ import annotations
 
 import atexit
+import functools
 import gzip
 import json
 import logging
@@ -58,6 +59,7 @@ from html import escape
 from pathlib import Path
 
 from pelican import signals
+from spellchecker import SpellChecker
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +100,7 @@ def pagefind_command(settings, output_path, site=None) -> list[str]:
         saved = [settings[k] for k in ("ARTICLE_SAVE_AS", "DRAFT_SAVE_AS") if settings.get(k)]
         glob = "{%s}" % ",".join(re.sub(r"\{[^}]*\}", "*", s) for s in saved)
     if site is not None:
-        glob = "{%s,%s/*.html}" % (glob.removeprefix("{").removesuffix("}") if glob.startswith("{") else glob,
+        glob = "{%s,%s/**/*.html}" % (glob.removeprefix("{").removesuffix("}") if glob.startswith("{") else glob,
                                    CALLOUT_DIR)
     return [
         sys.executable, "-m", "pagefind",
@@ -136,13 +138,22 @@ def callout_record(callout, kind: str, article, weight: int) -> str:
     )
 
 
-def search_site(output_path, pages, records) -> Path:
+def search_site(output_path, pages, records, scratch) -> Path:
     """The folder Pagefind reads: the story pages (hard links where the file
-    system allows) and the callout records (name -> HTML)."""
-    output_path = Path(output_path)
-    site = Path(tempfile.mkdtemp(prefix=f".{output_path.name}.search-", dir=output_path.parent))
+    system allows) and the callout records (name -> HTML). It is made in
+    ``scratch`` (the build's cache folder: never served or deployed), named by
+    this process; one a stopped build left there is removed first."""
+    output_path = Path(output_path).resolve()
+    scratch = Path(scratch).resolve()
+    scratch.mkdir(parents=True, exist_ok=True)
+    for left in scratch.glob("search-*"):
+        pid = left.name.rpartition("-")[2]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(left, ignore_errors=True)
+    site = scratch / f"search-{os.getpid()}"
+    site.mkdir()
     for page in pages:
-        relative = Path(page).relative_to(output_path)
+        relative = Path(page).resolve().relative_to(output_path)
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(page, site / relative)
@@ -151,22 +162,30 @@ def search_site(output_path, pages, records) -> Path:
     folder = site / CALLOUT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for name, html in records.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(html, encoding="utf-8")
     return site
 
 
-def dictionary(size: int) -> list[str]:
-    """The ``size`` most frequent English words of pyspellchecker, if it is installed."""
-    if not size:
-        return []
+def _alive(pid: int) -> bool:
     try:
-        from spellchecker import SpellChecker
-    except ImportError:
-        logger.info("site_search: pyspellchecker is not installed, so no English dictionary for typos")
-        return []
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # someone else's process, or no way to ask
+        return True
+    return True
+
+
+@functools.cache
+def dictionary(size: int) -> tuple[str, ...]:
+    """The ``size`` most frequent English words of pyspellchecker (once per process:
+    a server that rebuilds on every change asks again and again)."""
+    if not size:
+        return ()
     frequencies = SpellChecker(language="en", distance=1).word_frequency.dictionary
     common = sorted((w for w in frequencies if len(w) > 2 and w.isalpha()), key=lambda w: (-frequencies[w], w))
-    return common[:size]
+    return tuple(common[:size])
 
 
 def deletions(word: str, edits: int) -> set[str]:
@@ -287,7 +306,8 @@ class Indexer:
                     continue
                 for n, callout in enumerate(getattr(article, "callouts", None) or ()):
                     kind = kinds.get(callout.type, callout.type.title())
-                    name = "%s-%d.html" % (re.sub(r"[^\w-]+", "-", article.url).strip("-") or "story", n)
+                    # beside where its story is written: one name per story, whatever its URL looks like
+                    name = f"{os.path.splitext(article.save_as)[0]}-callout-{n}.html"
                     self.records[name] = callout_record(callout, kind, article, weight)
         # the theme and company pages that exist (published stories' labels)
         for article in (*generator.articles, *getattr(generator, "translations", ())):
@@ -307,7 +327,7 @@ class Indexer:
         self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
         pages = [p for p in self.pages if os.path.exists(p)]
-        self.site = search_site(self.output_path, pages, self.records)
+        self.site = search_site(self.output_path, pages, self.records, self.settings["CACHE_PATH"])
         command = pagefind_command(self.settings, self.output_path, self.site)
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         atexit.register(self.stop)

@@ -478,9 +478,10 @@ async function calloutsOf(api, story, terms) {
 // whether a callout record's own text (its title and body, not its story's
 // labels at the end) holds one of the words, or a form of it
 function ownText(page, wanted) {
-  let text = `${page.meta.title || ""} ${page.content || ""}`.toLowerCase();
+  // a record ends with its story's labels (Pagefind closes a block's text with "."): not its own text
+  let text = `${page.meta.title || ""} ${page.content || ""}`.toLowerCase().replace(/[\s.]+$/, "");
   const labels = [...(page.filters.company || []), ...(page.filters.theme || [])].join(" ").toLowerCase();
-  if (labels && text.trimEnd().endsWith(labels)) text = text.trimEnd().slice(0, -labels.length);
+  if (labels && text.endsWith(labels)) text = text.slice(0, -labels.length);
   const own = words(text).map(compact);
   return wanted.some((w) => {
     const c = compact(w);

@@ -34,6 +34,8 @@ from blinker import signal
 from .markdown_ext import PROBLEMS_KEY, RECORDS_KEY, Callout
 
 PLUGIN_NAME = __package__  # "pelican.plugins.callouts": its name in PLUGINS
+#: pseudo source path under which the collection pages are linkable with {filename}
+LINK_PREFIX = "_callouts/"
 
 __all__ = ["CONTENT_LISTS", "PLUGIN_NAME", "PROBLEMS_KEY", "RECORDS_KEY", "Fingerprinted", "PageKeeper", "collect",
            "display_path", "entries_ready", "report"]

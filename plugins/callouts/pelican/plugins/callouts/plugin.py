@@ -43,8 +43,7 @@ from .markdown_ext import DEFAULT_TYPES, CalloutsExtension
 
 logger = logging.getLogger(__name__)
 
-#: pseudo source path under which index pages are linkable with {filename}
-LINK_PREFIX = "_callouts/"
+LINK_PREFIX = contracts.LINK_PREFIX
 
 DEFAULTS = {
     "CALLOUTS_TYPES": DEFAULT_TYPES,
