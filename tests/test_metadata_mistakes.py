@@ -144,3 +144,12 @@ def test_every_story_is_built_with_what_its_message_says(content, tmp_path, erro
     for feed in (output / "feeds").glob("*.xml"):
         assert not feedparser.parse(feed.read_text()).bozo, feed
     assert (output / "companies" / "lego" / "index.html").exists()
+
+
+def test_a_rest_field_list_in_the_body_is_text_not_metadata():
+    from casebook.reader import CasebookRstReader
+
+    text = ("A story\n#######\n\n:date: 2025-02-03\n:tags: empathy,\n  loyalty\n\nBody text.\n\n"
+            ":date: 2020-01-01\n:tags: a field list the story shows\n")
+    fields = [(line, key) for line, key, _written, _value in CasebookRstReader.metadata_lines(text)]
+    assert fields == [(4, "date"), (5, "tags")]

@@ -521,13 +521,27 @@ class _CollectingWriter(PelicanHTMLWriter):
 
 class CasebookRstReader(OtherFormats, RstReader):
     FIELD_RE = re.compile(r"^:([^:\s][^:]*):(?:\s+(.*)|$)")
+    # a section title's underline or overline: one punctuation character, repeated
+    ADORNMENT_RE = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 
     @classmethod
     def metadata_lines(cls, text):
-        for number, line in enumerate(text.split("\n"), 1):
+        """The fields of the docinfo block (the field list right after the title, which
+        docutils reads as metadata); a field list in the body is the story's text."""
+        lines = text.split("\n")
+        started = False
+        for index, line in enumerate(lines):
             m = cls.FIELD_RE.match(line)
             if m:
-                yield number, m.group(1).strip().lower(), f":{m.group(1)}:", (m.group(2) or "").strip()
+                started = True
+                yield index + 1, m.group(1).strip().lower(), f":{m.group(1)}:", (m.group(2) or "").strip()
+            elif not line.strip() or (started and line[:1].isspace()):
+                continue  # a blank line, or a field's value going on
+            elif not started and (cls.ADORNMENT_RE.match(line) or
+                                  index + 1 < len(lines) and cls.ADORNMENT_RE.match(lines[index + 1])):
+                continue  # the title, its underline or overline
+            else:
+                break  # the body
 
     def __init__(self, settings):
         # docutils' warnings and errors do not stop the file (Pelican's halt_level 2 drops

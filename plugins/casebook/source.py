@@ -173,11 +173,17 @@ def _lines_spelling(lines, spelled: str, target: str) -> list[int]:
     """The numbers of the lines that hold a link, as written or as the reader
     rewrote it (a relative link made ``{static}/images/x.png``); [1] when none does."""
     path = urlsplit(target).path
-    for candidate in dict.fromkeys((spelled, target, path.lstrip("/"), os.path.basename(path))):
+    for candidate in dict.fromkeys((spelled, target, path.lstrip("/"))):
         if candidate:
             numbers = [n for n, line in enumerate(lines, start=1) if candidate in line]
             if numbers:
                 return numbers
+    name = os.path.basename(path)
+    if name:  # written otherwise (./x.png): the file's name as the end of a link's address, not in prose
+        pattern = re.compile(rf"""[(<"'=/]{re.escape(name)}(?=[)>"'#?\s]|$)""")
+        numbers = [n for n, line in enumerate(lines, start=1) if pattern.search(line)]
+        if numbers:
+            return numbers
     return [1]
 
 
