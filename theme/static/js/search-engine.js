@@ -444,16 +444,33 @@ async function countsOf(api, everything, filters, listed) {
   const counts = {};
   for (const [group] of GROUPS) {
     const others = Object.fromEntries(Object.entries((group === "kind" ? filters : listed) || {}).filter(([g]) => g !== group));
-    const ids = new Set((await applyFilters(api, everything, Object.keys(others).length ? others : null)).map((r) => r.id));
-    counts[group] = {};
-    for (const value of Object.keys((available && available[group]) || {})) {
-      const with_ = await pagesWith(api, group, value);
-      let n = 0;
-      for (const id of ids) if (with_.has(id)) n++;
-      counts[group][value] = n;
-    }
+    const ids = (await applyFilters(api, everything, Object.keys(others).length ? others : null)).map((r) => r.id);
+    const values = Object.keys((available && available[group]) || {});
+    const valuesOf = await recordValues(api, group, values);
+    counts[group] = Object.fromEntries(values.map((v) => [v, 0]));
+    // each record counts once for each of its values: a pass over the records, not one per value
+    for (const id of ids) for (const v of valuesOf.get(id) || []) counts[group][v]++;
   }
   return counts;
+}
+
+// A group's values of each record (record id -> values), made once from the
+// records holding each value (pagesWith).
+const recordValuesOf = new Map();
+async function recordValues(api, group, values) {
+  if (!recordValuesOf.has(group)) {
+    recordValuesOf.set(group, (async () => {
+      const byRecord = new Map();
+      for (const value of values) {
+        for (const id of await pagesWith(api, group, value)) {
+          if (!byRecord.has(id)) byRecord.set(id, []);
+          byRecord.get(id).push(value);
+        }
+      }
+      return byRecord;
+    })());
+  }
+  return recordValuesOf.get(group);
 }
 
 // A story's callouts holding the query in their own text (not only in the
