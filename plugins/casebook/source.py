@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from markdown.extensions.meta import END_RE, META_MORE_RE, META_RE
+from pelican.plugins.callouts.contracts import LINK_PREFIX
 from pelican.readers import parse_path_metadata
 
 HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
@@ -153,6 +154,8 @@ def link_records(htmls, lines) -> tuple:
         for m in LINK_ATTRIBUTE_RE.finditer(html):
             ref = html_module.unescape(m.group(2)).strip()
             placeholder = PLACEHOLDER_RE.match(ref)
+            if placeholder and placeholder.group(2).lstrip("/").startswith(LINK_PREFIX):
+                continue  # a callout's link to its entry, made by the callouts plugin (not written: always there)
             if placeholder:
                 found.setdefault((placeholder.group(1), placeholder.group(2)), ref)
             elif _relative_file_link(ref):
@@ -180,11 +183,22 @@ def _lines_spelling(lines, spelled: str, target: str) -> list[int]:
                 return numbers
     name = os.path.basename(path)
     if name:  # written otherwise (./x.png): the file's name as the end of a link's address, not in prose
-        pattern = re.compile(rf"""[(<"'=/]{re.escape(name)}(?=[)>"'#?\s]|$)""")
-        numbers = [n for n, line in enumerate(lines, start=1) if pattern.search(line)]
+        numbers = [n for n, line in enumerate(lines, start=1) if name in line and _ends_address(line, name)]
         if numbers:
             return numbers
     return [1]
+
+
+def _ends_address(line: str, name: str) -> bool:
+    """Whether ``name`` stands in ``line`` as the last part of a link's address
+    (after "/", "(", a quote...; before ")", "#", a quote, a space or the end)."""
+    start = line.find(name)
+    while start != -1:
+        end = start + len(name)
+        if (start and line[start - 1] in "(<\"'=/") and (end == len(line) or line[end] in ")>\"'#? \t"):
+            return True
+        start = line.find(name, start + 1)
+    return False
 
 
 def read_text(source_path) -> tuple[str, list, bool]:
